@@ -1,0 +1,1044 @@
+/* attest-importer.c: sniff a file, walk its envelopes, hand records to the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The content decides the format, never the file name.  The walk streams:
+ * envelopes ({"value": […]}, {"records": […]}, az iot hub state export,
+ * x-ms-example wrappers), bare arrays and JSON Lines are read one element at
+ * a time, so memory stays bounded whatever the file size.  A file is one
+ * transaction: the first unreadable element rejects it whole, with the file,
+ * line (or element) and field in the message.
+ */
+#define G_LOG_DOMAIN "attest-ingest"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <openssl/evp.h>
+
+#include "attest-digest-stream.h"
+#include "attest-import-private.h"
+
+G_DEFINE_QUARK (attest-import-error-quark, attest_import_error)
+
+static const char *default_name_paths[] = {
+  "model.name", "modelName", "model_name", "aiModel.name", NULL
+};
+static const char *default_version_paths[] = {
+  "model.version", "modelVersion", "model_version", "aiModel.version", NULL
+};
+
+const char *const *
+attest_import_default_model_name_paths (void)
+{
+  return default_name_paths;
+}
+
+const char *const *
+attest_import_default_model_version_paths (void)
+{
+  return default_version_paths;
+}
+
+void
+attest_import_result_clear (AttestImportResult *result)
+{
+  g_clear_pointer (&result->format, g_free);
+  g_clear_pointer (&result->sha256, g_free);
+}
+
+gboolean
+_attest_import_fail (AttestImport *imp,
+                     GError      **error,
+                     const char   *format,
+                     ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, ATTEST_IMPORT_ERROR, ATTEST_IMPORT_ERROR_INVALID, msg);
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* helpers for parsers */
+
+const char *
+_attest_node_text (AttestImport   *imp,
+                   AttestJsonNode *object,
+                   const char     *key,
+                   GError        **error)
+{
+  AttestJsonNode *n = attest_json_get (object, key);
+
+  if (n == NULL || n->type == ATTEST_JSON_NULL)
+    return NULL;
+  if (n->type == ATTEST_JSON_OBJECT || n->type == ATTEST_JSON_ARRAY)
+    {
+      _attest_import_fail (imp, error, _("field “%s”: expected text, found %s"),
+                           key, attest_json_type_name (n->type));
+      return NULL;
+    }
+  return attest_json_node_string (n);
+}
+
+gboolean
+_attest_node_time (AttestImport   *imp,
+                   AttestJsonNode *object,
+                   const char     *key,
+                   gboolean        required,
+                   gint64         *out,
+                   GError        **error)
+{
+  AttestJsonNode *n = attest_json_get (object, key);
+
+  *out = ATTEST_TIME_NONE;
+  if (n == NULL || n->type == ATTEST_JSON_NULL || (n->type == ATTEST_JSON_STRING && n->str[0] == '\0'))
+    {
+      if (required)
+        return _attest_import_fail (imp, error, _("field “%s” is missing"), key);
+      return TRUE;
+    }
+  if (n->type != ATTEST_JSON_STRING)
+    return _attest_import_fail (imp, error, _("field “%s”: expected a timestamp, found %s"),
+                                key, attest_json_type_name (n->type));
+  switch (attest_time_parse (n->str, out))
+    {
+    case ATTEST_TIME_OK:
+      return TRUE;
+    case ATTEST_TIME_UNKNOWN:
+      *out = ATTEST_TIME_NONE;
+      if (required)
+        return _attest_import_fail (imp, error, _("field “%s” holds the placeholder time “%s”"), key, n->str);
+      return TRUE;
+    case ATTEST_TIME_INVALID:
+    default:
+      return _attest_import_fail (imp, error, _("field “%s”: “%s” is not a timestamp"), key, n->str);
+    }
+}
+
+char *
+_attest_node_compact (AttestJsonNode *node)
+{
+  GString *s;
+
+  if (node == NULL || node->type == ATTEST_JSON_NULL)
+    return NULL;
+  s = g_string_new (NULL);
+  attest_json_node_write_compact (node, s);
+  return g_string_free (s, FALSE);
+}
+
+char *
+_attest_sha256_hex (const char *data,
+                    gsize       len)
+{
+  guint8 out[32];
+  unsigned int n = 32;
+  char *hex = g_malloc (65);
+  int i;
+
+  EVP_Digest (data, len, out, &n, EVP_sha256 (), NULL);
+  for (i = 0; i < 32; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", out[i]);
+  return hex;
+}
+
+/* ".../providers/Microsoft.Devices/IotHubs/<name>[/...]" -> "<name>" (lower-case). */
+char *
+_attest_hub_from_resource (const char *resource_id)
+{
+  static const char marker[] = "/providers/microsoft.devices/iothubs/";
+  g_autofree char *lower = NULL;
+  const char *p, *end;
+
+  if (resource_id == NULL)
+    return NULL;
+  lower = g_ascii_strdown (resource_id, -1);
+  p = strstr (lower, marker);
+  if (p == NULL)
+    return NULL;
+  p += sizeof marker - 1;
+  end = strchr (p, '/');
+  if (end == p || *p == '\0')
+    return NULL;
+  return end ? g_strndup (p, end - p) : g_strdup (p);
+}
+
+void
+_attest_search_add (GString    *search,
+                    const char *text)
+{
+  if (text == NULL || text[0] == '\0')
+    return;
+  if (search->len > 0)
+    g_string_append_c (search, ' ');
+  g_string_append (search, text);
+}
+
+/* Decoded scalar values of a (possibly nested) object, no keys: the lean
+ * full-text form (PERF.md, 2.6). */
+void
+_attest_search_add_values (GString        *search,
+                           AttestJsonNode *node)
+{
+  AttestJsonNode *c;
+
+  if (node == NULL)
+    return;
+  switch (node->type)
+    {
+    case ATTEST_JSON_STRING:
+    case ATTEST_JSON_NUMBER:
+      if (node->str_len > 0 && node->str_len < 2048)
+        _attest_search_add (search, node->str);
+      break;
+    case ATTEST_JSON_OBJECT:
+    case ATTEST_JSON_ARRAY:
+      for (c = node->first_child; c; c = c->next)
+        _attest_search_add_values (search, c);
+      break;
+    default:
+      break;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* classification and dispatch */
+
+static gboolean
+has (AttestJsonNode *node,
+     const char     *key)
+{
+  return attest_json_get (node, key) != NULL;
+}
+
+static char *
+list_keys (AttestJsonNode *node)
+{
+  GString *s = g_string_new (NULL);
+  AttestJsonNode *c;
+  guint n = 0;
+
+  for (c = node->first_child; c && n < 6; c = c->next, n++)
+    {
+      if (s->len)
+        g_string_append (s, ", ");
+      g_string_append (s, c->key);
+    }
+  if (c)
+    g_string_append (s, ", …");
+  return g_string_free (s, FALSE);
+}
+
+static gboolean dispatch_node (AttestImport   *imp,
+                               AttestJsonNode *node,
+                               const char     *raw,
+                               gsize           raw_len,
+                               GError        **error);
+
+static gboolean
+dispatch_children (AttestImport   *imp,
+                   AttestJsonNode *array,
+                   GError        **error)
+{
+  const char *data = attest_json_doc_data (imp->doc);
+  AttestJsonNode *c;
+  guint i = 0;
+
+  for (c = array->first_child; c; c = c->next, i++)
+    if (!dispatch_node (imp, c, data + c->start, c->end - c->start, error))
+      {
+        g_prefix_error (error, _("item %u: "), i + 1);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+dispatch_state_export (AttestImport   *imp,
+                       AttestJsonNode *node,
+                       GError        **error)
+{
+  const char *data = attest_json_doc_data (imp->doc);
+  AttestJsonNode *arm, *configs, *devices, *group, *c;
+
+  imp->last_was_envelope = TRUE;
+  if ((arm = attest_json_get (node, "arm")) && arm->type == ATTEST_JSON_OBJECT)
+    if (!_attest_parse_arm_template (imp, arm, error))
+      return FALSE;
+  if ((configs = attest_json_get (node, "configurations")) && configs->type == ATTEST_JSON_OBJECT)
+    for (group = configs->first_child; group; group = group->next)
+      for (c = group->type == ATTEST_JSON_OBJECT ? group->first_child : NULL; c; c = c->next)
+        if (!_attest_parse_configuration (imp, c, data + c->start, c->end - c->start, error))
+          {
+            g_prefix_error (error, _("configuration “%s”: "), c->key);
+            return FALSE;
+          }
+  devices = attest_json_get (node, "devices");
+  for (c = devices->first_child; c; c = c->next)
+    if (!_attest_parse_state_device (imp, c, c->key, error))
+      {
+        g_prefix_error (error, _("device “%s”: "), c->key);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+is_aml_id (const char *id)
+{
+  return id != NULL && strstr (id, "/providers/") != NULL
+         && (strstr (id, "MachineLearningServices") != NULL
+             || strstr (id, "machinelearningservices") != NULL);
+}
+
+static gboolean
+dispatch_node (AttestImport   *imp,
+               AttestJsonNode *node,
+               const char     *raw,
+               gsize           raw_len,
+               GError        **error)
+{
+  AttestJsonNode *n;
+  const char *id;
+
+  if (node->type != ATTEST_JSON_OBJECT)
+    return _attest_import_fail (imp, error, _("expected a JSON object, found %s"),
+                                attest_json_type_name (node->type));
+
+  /* Envelopes: REST pages, diagnostic exports, JSON Lines of either. */
+  if ((n = attest_json_get (node, "value")) && n->type == ATTEST_JSON_ARRAY)
+    {
+      imp->last_was_envelope = TRUE;
+      return dispatch_children (imp, n, error);
+    }
+  if ((n = attest_json_get (node, "records")) && n->type == ATTEST_JSON_ARRAY)
+    {
+      imp->last_was_envelope = TRUE;
+      return dispatch_children (imp, n, error);
+    }
+  /* x-ms-example wrapper: {"parameters": …, "responses": {"200": {"body": …}}} */
+  if ((n = attest_json_path (node, "responses.200.body")) && n->type == ATTEST_JSON_OBJECT)
+    {
+      const char *data = attest_json_doc_data (imp->doc);
+      return dispatch_node (imp, n, data + n->start, n->end - n->start, error);
+    }
+  /* az iot hub state export */
+  if ((n = attest_json_get (node, "devices")) && n->type == ATTEST_JSON_OBJECT
+      && (has (node, "arm") || has (node, "configurations")))
+    return dispatch_state_export (imp, node, error);
+
+  /* Activity log event (REST or az monitor activity-log list). */
+  if (has (node, "eventDataId") || (has (node, "eventTimestamp") && has (node, "operationName")))
+    return _attest_parse_activity_event (imp, node, raw, raw_len, error);
+
+  /* Diagnostic-setting record: activity log export or IoT Hub resource log. */
+  if (has (node, "time") && has (node, "operationName")
+      && (has (node, "category") || has (node, "resourceId")))
+    return _attest_parse_diagnostic_record (imp, node, raw, raw_len, error);
+
+  /* Device or module twin (REST query page, az … twin show, az iot hub query). */
+  if (has (node, "deviceId") && (has (node, "properties") || has (node, "version") || has (node, "etag"))
+      && !has (node, "authentication"))
+    return _attest_parse_twin (imp, node, NULL, NULL, raw, raw_len, error);
+
+  /* Device or module identity (GET /devices/{id}, az iot hub device-identity show). */
+  if (has (node, "deviceId") && has (node, "authentication"))
+    return _attest_parse_identity (imp, node, NULL, NULL, NULL, error);
+
+  /* IoT Hub configuration / edge deployment. */
+  if ((n = attest_json_get (node, "content")) && n->type == ATTEST_JSON_OBJECT
+      && (has (n, "modulesContent") || has (n, "deviceContent") || has (n, "moduleContent")))
+    {
+      if (!has (node, "id"))
+        return _attest_import_fail (imp, error,
+                                    _("a deployment manifest without an “id”: this is the content given to "
+                                      "az iot edge deployment create, not an exported configuration; export it "
+                                      "with az iot edge deployment show"));
+      return _attest_parse_configuration (imp, node, raw, raw_len, error);
+    }
+
+  /* Azure ML over ARM (REST). */
+  id = attest_json_get_string (node, "id");
+  if (is_aml_id (id) && has (node, "properties"))
+    return _attest_parse_aml_rest (imp, node, raw, raw_len, error);
+
+  /* az ml … show/list (SDK v2, snake_case). */
+  if (has (node, "creation_context") || has (node, "job_name") || has (node, "experiment_name")
+      || (is_aml_id (id) && has (node, "name")))
+    return _attest_parse_aml_cli (imp, node, raw, raw_len, error);
+
+  /* Things people export by mistake: say what they are. */
+  if (has (node, "access_token") || (has (node, "token_type") && has (node, "expires_in")))
+    return _attest_import_fail (imp, error,
+                                _("this is an Azure AD token response, not an audit export "
+                                  "(it may hold a live token: delete the file)"));
+  if (has (node, "systemModules") || has (node, "lastDesiredVersion")
+      || (has (node, "schemaVersion") && has (node, "runtime")))
+    return _attest_import_fail (imp, error,
+                                _("an $edgeAgent properties section without the device and module it "
+                                  "belongs to; export the whole module twin with "
+                                  "az iot hub module-twin show --device-id … --module-id '$edgeAgent'"));
+  if ((n = attest_json_get (node, "properties")) && n->type == ATTEST_JSON_OBJECT && node->n_children == 1
+      && (has (n, "desired") || has (n, "reported")))
+    return _attest_import_fail (imp, error,
+                                _("a twin's “properties” section without the device and module it belongs "
+                                  "to; export the whole twin (az iot hub module-twin show)"));
+  if ((n = attest_json_get (node, "configurations")) && n->type == ATTEST_JSON_OBJECT && node->n_children == 1)
+    return _attest_import_fail (imp, error,
+                                _("the “configurations” section of a twin without the device it belongs "
+                                  "to; export the whole twin"));
+
+  {
+    g_autofree char *keys = list_keys (node);
+    return _attest_import_fail (imp, error,
+                                _("not a record Attest recognises (its fields: %s)"), keys);
+  }
+}
+
+static gboolean
+dispatch_bytes (AttestImport  *imp,
+                AttestContext  context,
+                const char    *key,
+                const char    *data,
+                gsize          len,
+                guint64        line,
+                GError       **error)
+{
+  AttestJsonNode *node;
+  GError *local = NULL;
+  gboolean ok;
+
+  imp->elements++;
+  imp->last_was_envelope = FALSE;
+  node = attest_json_doc_parse (imp->doc, data, len, &local);
+  if (node == NULL)
+    {
+      /* The parser's line is relative to the element. */
+      guint64 rel_line = 1;
+      const char *msg = local->message;
+      if (g_str_has_prefix (msg, "line "))
+        {
+          rel_line = g_ascii_strtoull (msg + 5, NULL, 10);
+          msg = strchr (msg, ':') ? strchr (msg, ':') + 2 : msg;
+          if (strchr (local->message, ',') && strstr (local->message, ", in field"))
+            msg = strstr (local->message, ", in field") + 2;
+          else if (strstr (local->message, ", column"))
+            msg = strchr (strstr (local->message, ", column") + 2, ':') + 2;
+        }
+      g_set_error (error, ATTEST_IMPORT_ERROR, ATTEST_IMPORT_ERROR_INVALID,
+                   _("line %" G_GUINT64_FORMAT " (record %" G_GINT64_FORMAT "): %s"),
+                   line + rel_line - 1, imp->elements, msg);
+      g_error_free (local);
+      return FALSE;
+    }
+
+  switch (context)
+    {
+    case ATTEST_CONTEXT_STATE_DEVICE:
+      ok = _attest_parse_state_device (imp, node, key, &local);
+      break;
+    case ATTEST_CONTEXT_STATE_CONFIG:
+      ok = _attest_parse_configuration (imp, node, data, len, &local);
+      break;
+    case ATTEST_CONTEXT_ANY:
+    case ATTEST_CONTEXT_CSV:
+    default:
+      ok = dispatch_node (imp, node, data, len, &local);
+      break;
+    }
+  if (!ok)
+    {
+      if (key)
+        g_set_error (error, local->domain, local->code,
+                     _("line %" G_GUINT64_FORMAT " (record %" G_GINT64_FORMAT ", “%s”): %s"),
+                     line, imp->elements, key, local->message);
+      else
+        g_set_error (error, local->domain, local->code,
+                     _("line %" G_GUINT64_FORMAT " (record %" G_GINT64_FORMAT "): %s"),
+                     line, imp->elements, local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the streaming walk */
+
+#define WHOLE_OBJECT_LIMIT (8 * 1024 * 1024)
+
+typedef struct
+{
+  AttestImport             *imp;
+  AttestJsonStream         *stream;
+  AttestDigestStream       *digest;
+  GCancellable             *cancellable;
+  AttestImportProgressFunc  progress;
+  gpointer                  progress_data;
+  guint64                   total;
+  GString                  *key;
+} Walk;
+
+static gboolean
+tick (Walk    *walk,
+      GError **error)
+{
+  if ((walk->imp->elements & 0x3ff) == 0)
+    {
+      if (g_cancellable_set_error_if_cancelled (walk->cancellable, error))
+        return FALSE;
+      if (walk->progress)
+        walk->progress (attest_digest_stream_get_bytes (walk->digest), walk->total,
+                        walk->imp->records, walk->progress_data);
+    }
+  return TRUE;
+}
+
+static gboolean
+capture_and_dispatch (Walk          *walk,
+                      AttestContext  context,
+                      const char    *key,
+                      GError       **error)
+{
+  const char *data;
+  gsize len;
+  guint64 line;
+
+  if (!tick (walk, error))
+    return FALSE;
+  line = attest_json_stream_line (walk->stream);
+  {
+    char c;
+    if (!attest_json_stream_peek (walk->stream, &c, error))
+      return FALSE;
+    line = attest_json_stream_line (walk->stream);
+  }
+  if (!attest_json_stream_capture (walk->stream, &data, &len, error))
+    return FALSE;
+  return dispatch_bytes (walk->imp, context, key, data, len, line, error);
+}
+
+/* Reads ",…" or the closing bracket; returns TRUE in *more when a comma. */
+static gboolean
+next_or_close (Walk     *walk,
+               char      close,
+               gboolean *more,
+               GError  **error)
+{
+  char c;
+
+  if (!attest_json_stream_peek (walk->stream, &c, error))
+    return FALSE;
+  if (c == ',')
+    {
+      *more = TRUE;
+      return attest_json_stream_expect (walk->stream, ',', error);
+    }
+  *more = FALSE;
+  if (c == close)
+    return attest_json_stream_expect (walk->stream, close, error);
+  {
+    char what[16];
+    g_snprintf (what, sizeof what, "“,” or “%c”", close);
+    g_set_error (error, ATTEST_JSON_ERROR, c ? ATTEST_JSON_ERROR_SYNTAX : ATTEST_JSON_ERROR_TRUNCATED,
+                 _("line %" G_GUINT64_FORMAT ": %s, expected %s"),
+                 attest_json_stream_line (walk->stream),
+                 c ? _("unexpected character") : _("unexpected end of file"), what);
+    return FALSE;
+  }
+}
+
+static gboolean
+walk_array (Walk          *walk,
+            AttestContext  context,
+            GError       **error)
+{
+  gboolean more = TRUE;
+  char c;
+
+  if (!attest_json_stream_expect (walk->stream, '[', error))
+    return FALSE;
+  if (!attest_json_stream_peek (walk->stream, &c, error))
+    return FALSE;
+  if (c == ']')
+    return attest_json_stream_expect (walk->stream, ']', error);
+  while (more)
+    {
+      if (!capture_and_dispatch (walk, context, NULL, error))
+        return FALSE;
+      if (!next_or_close (walk, ']', &more, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* An object whose members are records keyed by name (state export maps). */
+static gboolean
+walk_map (Walk          *walk,
+          AttestContext  context,
+          GError       **error)
+{
+  gboolean more = TRUE;
+  char c;
+
+  if (!attest_json_stream_expect (walk->stream, '{', error))
+    return FALSE;
+  if (!attest_json_stream_peek (walk->stream, &c, error))
+    return FALSE;
+  if (c == '}')
+    return attest_json_stream_expect (walk->stream, '}', error);
+  while (more)
+    {
+      g_autofree char *key = NULL;
+
+      if (!attest_json_stream_read_key (walk->stream, walk->key, error))
+        return FALSE;
+      key = g_strdup (walk->key->str);
+      if (!capture_and_dispatch (walk, context, key, error))
+        return FALSE;
+      if (!next_or_close (walk, '}', &more, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean walk_object (Walk *walk, gboolean *was_envelope, GError **error);
+
+/* Captures a member value and parses it into the import's document. */
+static AttestJsonNode *
+capture_member (Walk        *walk,
+                const char **data,
+                gsize       *len,
+                GError     **error)
+{
+  if (!attest_json_stream_capture (walk->stream, data, len, error))
+    return NULL;
+  return attest_json_doc_parse (walk->imp->doc, *data, *len, error);
+}
+
+static gboolean
+walk_state_configurations (Walk    *walk,
+                           GError **error)
+{
+  gboolean more = TRUE;
+  char c;
+
+  /* {"admConfigurations": {id: config…}, "edgeDeployments": {id: config…}} */
+  if (!attest_json_stream_expect (walk->stream, '{', error))
+    return FALSE;
+  if (!attest_json_stream_peek (walk->stream, &c, error))
+    return FALSE;
+  if (c == '}')
+    return attest_json_stream_expect (walk->stream, '}', error);
+  while (more)
+    {
+      if (!attest_json_stream_read_key (walk->stream, walk->key, error))
+        return FALSE;
+      if (!attest_json_stream_peek (walk->stream, &c, error))
+        return FALSE;
+      if (c == '{')
+        {
+          if (!walk_map (walk, ATTEST_CONTEXT_STATE_CONFIG, error))
+            return FALSE;
+        }
+      else
+        {
+          const char *d;
+          gsize l;
+          if (!attest_json_stream_capture (walk->stream, &d, &l, error))
+            return FALSE;
+        }
+      if (!next_or_close (walk, '}', &more, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A root-level object: an envelope around records, or one record.  While
+ * that is undecided the stream retains the object's bytes (bounded by the
+ * single-record limit); recognising an envelope releases them. */
+static gboolean
+walk_object (Walk     *walk,
+             gboolean *was_envelope,
+             GError  **error)
+{
+  AttestImport *imp = walk->imp;
+  gboolean nested_retain = attest_json_stream_is_retaining (walk->stream);
+  gsize mark = 0;
+  guint64 line;
+  gboolean envelope = FALSE;
+  gboolean more = TRUE;
+  char c;
+
+  line = attest_json_stream_line (walk->stream);
+  if (!nested_retain)
+    mark = attest_json_stream_retain (walk->stream);
+  if (!attest_json_stream_expect (walk->stream, '{', error))
+    return FALSE;
+  if (!attest_json_stream_peek (walk->stream, &c, error))
+    return FALSE;
+  if (c == '}')
+    more = attest_json_stream_expect (walk->stream, '}', error) && FALSE;
+
+  while (more)
+    {
+      g_autofree char *key = NULL;
+
+      if (!attest_json_stream_read_key (walk->stream, walk->key, error))
+        return FALSE;
+      key = g_strdup (walk->key->str);
+      if (!attest_json_stream_peek (walk->stream, &c, error))
+        return FALSE;
+
+      if (c == '[' && (g_ascii_strcasecmp (key, "value") == 0 || g_ascii_strcasecmp (key, "records") == 0))
+        {
+          envelope = TRUE;
+          attest_json_stream_release (walk->stream);
+          if (!walk_array (walk, ATTEST_CONTEXT_ANY, error))
+            return FALSE;
+        }
+      else if (c == '{' && g_ascii_strcasecmp (key, "devices") == 0)
+        {
+          /* az iot hub state export */
+          envelope = TRUE;
+          attest_json_stream_release (walk->stream);
+          if (!walk_map (walk, ATTEST_CONTEXT_STATE_DEVICE, error))
+            return FALSE;
+        }
+      else if (c == '{' && g_ascii_strcasecmp (key, "configurations") == 0 && envelope)
+        {
+          if (!walk_state_configurations (walk, error))
+            return FALSE;
+        }
+      else if (c == '{' && g_ascii_strcasecmp (key, "configurations") == 0)
+        {
+          /* Either the state export's configurations or a twin's own
+           * "configurations" member: look inside. */
+          const char *d;
+          gsize l;
+          AttestJsonNode *node = capture_member (walk, &d, &l, error);
+          if (node == NULL)
+            return FALSE;
+          if (has (node, "admConfigurations") || has (node, "edgeDeployments"))
+            {
+              AttestJsonNode *group, *cfg;
+
+              envelope = TRUE;
+              /* Already parsed: dispatch from the document. */
+              for (group = node->first_child; group; group = group->next)
+                for (cfg = group->type == ATTEST_JSON_OBJECT ? group->first_child : NULL; cfg; cfg = cfg->next)
+                  {
+                    GError *local = NULL;
+                    imp->elements++;
+                    if (!_attest_parse_configuration (imp, cfg, d + cfg->start, cfg->end - cfg->start, &local))
+                      {
+                        g_set_error (error, local->domain, local->code,
+                                     _("configuration “%s”: %s"), cfg->key, local->message);
+                        g_error_free (local);
+                        return FALSE;
+                      }
+                  }
+              attest_json_stream_release (walk->stream);
+            }
+        }
+      else if (c == '{' && g_ascii_strcasecmp (key, "arm") == 0)
+        {
+          const char *d;
+          gsize l;
+          AttestJsonNode *node = capture_member (walk, &d, &l, error);
+          if (node == NULL || !_attest_parse_arm_template (imp, node, error))
+            return FALSE;
+          envelope = TRUE;
+        }
+      else if (c == '{' && (g_ascii_strcasecmp (key, "responses") == 0
+                            || g_ascii_strcasecmp (key, "200") == 0
+                            || g_ascii_strcasecmp (key, "body") == 0))
+        {
+          /* x-ms-example wrapper: parameters + responses.200.body */
+          gboolean inner_envelope = FALSE;
+          if (!walk_object (walk, &inner_envelope, error))
+            return FALSE;
+          envelope = TRUE;
+          attest_json_stream_release (walk->stream);
+        }
+      else
+        {
+          const char *d;
+          gsize l;
+          if (!attest_json_stream_capture (walk->stream, &d, &l, error))
+            return FALSE;
+        }
+
+      if (!next_or_close (walk, '}', &more, error))
+        return FALSE;
+    }
+
+  *was_envelope = envelope;
+  if (!envelope && !nested_retain)
+    {
+      gsize len;
+      const char *data = attest_json_stream_slice (walk->stream, mark, &len);
+      g_autofree char *copy = g_strndup (data, len);
+
+      attest_json_stream_release (walk->stream);
+      if (!tick (walk, error))
+        return FALSE;
+      return dispatch_bytes (imp, ATTEST_CONTEXT_ANY, NULL, copy, len, line, error);
+    }
+  if (!envelope && nested_retain)
+    {
+      /* A single record nested in an example wrapper ("body": {record}). */
+      g_set_error (error, ATTEST_IMPORT_ERROR, ATTEST_IMPORT_ERROR_FORMAT,
+                   _("line %" G_GUINT64_FORMAT ": an example wrapper around a single record is not supported; "
+                     "import the record itself"), line);
+      return FALSE;
+    }
+  attest_json_stream_release (walk->stream);
+  return TRUE;
+}
+
+static gboolean
+walk_json (Walk        *walk,
+           const char **format,
+           GError     **error)
+{
+  gint64 values = 0;
+  gboolean any_envelope = FALSE;
+  char c;
+
+  for (;;)
+    {
+      gboolean env = FALSE;
+
+      if (!attest_json_stream_peek (walk->stream, &c, error))
+        return FALSE;
+      if (c == '\0')
+        break;
+      if (c == '[')
+        {
+          if (!walk_array (walk, ATTEST_CONTEXT_ANY, error))
+            return FALSE;
+        }
+      else if (c == '{')
+        {
+          const char *data;
+          gsize len;
+          guint64 line = attest_json_stream_line (walk->stream);
+
+          /* Small objects (a JSON Lines record, a REST page) are read whole;
+           * only a huge envelope is walked member by member. */
+          if (!attest_json_stream_capture_bounded (walk->stream, WHOLE_OBJECT_LIMIT, &data, &len, error))
+            return FALSE;
+          if (data != NULL)
+            {
+              if (!tick (walk, error))
+                return FALSE;
+              if (!dispatch_bytes (walk->imp, ATTEST_CONTEXT_ANY, NULL, data, len, line, error))
+                return FALSE;
+              env = walk->imp->last_was_envelope;
+            }
+          else if (!walk_object (walk, &env, error))
+            return FALSE;
+          any_envelope |= env;
+        }
+      else
+        {
+          g_set_error (error, ATTEST_JSON_ERROR, ATTEST_JSON_ERROR_SYNTAX,
+                       _("line %" G_GUINT64_FORMAT ": unexpected “%c” where a JSON value should start"),
+                       attest_json_stream_line (walk->stream), g_ascii_isprint (c) ? c : '?');
+          return FALSE;
+        }
+      values++;
+    }
+
+  if (values > 1)
+    *format = "json-lines";
+  else if (any_envelope)
+    *format = "json-envelope";
+  else
+    *format = "json";
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static gboolean
+looks_like_csv (const char *head,
+                gsize       len)
+{
+  const char *nl = memchr (head, '\n', len);
+  gsize line_len = nl ? (gsize) (nl - head) : len;
+
+  return line_len > 0 && memchr (head, ',', line_len) != NULL
+         && head[0] != '{' && head[0] != '[';
+}
+
+gboolean
+attest_import_file (AttestStore                *store,
+                    GFile                      *file,
+                    const AttestImportOptions  *options,
+                    AttestImportProgressFunc    progress,
+                    gpointer                    progress_data,
+                    GCancellable               *cancellable,
+                    AttestImportResult         *result,
+                    GError                    **error)
+{
+  static const AttestImportOptions no_options = { 0 };
+  g_autoptr(GFileInputStream) fin = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GInputStream) digest = NULL;
+  g_autoptr(GBufferedInputStream) buffered = NULL;
+  g_autoptr(AttestStoreWriter) writer = NULL;
+  g_autoptr(AttestJsonStream) stream = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *path = NULL;
+  AttestImport imp = { 0 };
+  const char *format = NULL;
+  const char *head;
+  gsize head_len;
+  guint64 total = 0;
+  GError *local = NULL;
+  gboolean ok = FALSE;
+
+  memset (result, 0, sizeof *result);
+  if (options == NULL)
+    options = &no_options;
+
+  display = g_file_get_basename (file);
+  path = g_file_get_path (file);
+
+  fin = g_file_read (file, cancellable, &local);
+  if (fin == NULL)
+    goto fail;
+  info = g_file_input_stream_query_info (fin, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
+  if (info)
+    total = g_file_info_get_size (info);
+
+  digest = attest_digest_stream_new (G_INPUT_STREAM (fin));
+  buffered = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (digest, 4096));
+  if (g_buffered_input_stream_fill (buffered, 4096, cancellable, &local) < 0)
+    goto fail;
+  head = g_buffered_input_stream_peek_buffer (buffered, &head_len);
+  if (head_len >= 3 && memcmp (head, "\xEF\xBB\xBF", 3) == 0)
+    {
+      head += 3;
+      head_len -= 3;
+    }
+  while (head_len > 0 && g_ascii_isspace (*head))
+    {
+      head++;
+      head_len--;
+    }
+  if (head_len == 0)
+    {
+      g_set_error (&local, ATTEST_IMPORT_ERROR, ATTEST_IMPORT_ERROR_FORMAT,
+                   _("the file is empty"));
+      goto fail;
+    }
+
+  writer = attest_store_writer_begin (store, "file", display, path, &local);
+  if (writer == NULL)
+    goto fail;
+
+  imp.writer = writer;
+  imp.options = options;
+  imp.name_paths = options->model_name_paths ? options->model_name_paths : default_name_paths;
+  imp.version_paths = options->model_version_paths ? options->model_version_paths : default_version_paths;
+  imp.file_name = display;
+  imp.hub = g_strdup (options->hub);
+  imp.doc = attest_json_doc_new ();
+  imp.inner = attest_json_doc_new ();
+  imp.scratch = g_string_new (NULL);
+  imp.search = g_string_new (NULL);
+
+  if (head[0] == '{' || head[0] == '[')
+    {
+      Walk walk = { 0 };
+
+      stream = attest_json_stream_new (G_INPUT_STREAM (buffered));
+      attest_json_stream_set_cancellable (stream, cancellable);
+      walk.imp = &imp;
+      walk.stream = stream;
+      walk.digest = ATTEST_DIGEST_STREAM (digest);
+      walk.cancellable = cancellable;
+      walk.progress = progress;
+      walk.progress_data = progress_data;
+      walk.total = total;
+      walk.key = g_string_new (NULL);
+      ok = walk_json (&walk, &format, &local);
+      g_string_free (walk.key, TRUE);
+    }
+  else if (looks_like_csv (head, head_len))
+    {
+      format = "csv";
+      ok = _attest_parse_csv_file (&imp, G_INPUT_STREAM (buffered), cancellable,
+                                   progress, progress_data, total, &local);
+    }
+  else
+    {
+      g_set_error (&local, ATTEST_IMPORT_ERROR, ATTEST_IMPORT_ERROR_FORMAT,
+                   _("not JSON, JSON Lines or CSV: the file starts with “%.*s”"),
+                   (int) MIN (head_len, 16), head);
+      ok = FALSE;
+    }
+
+  if (ok && imp.elements == 0 && imp.records == 0)
+    {
+      g_set_error (&local, ATTEST_IMPORT_ERROR, ATTEST_IMPORT_ERROR_FORMAT,
+                   _("the file holds no records"));
+      ok = FALSE;
+    }
+
+  if (ok)
+    {
+      /* Read to the end so the hash covers the whole file. */
+      char sink[8192];
+      gssize n;
+      while ((n = g_input_stream_read (G_INPUT_STREAM (buffered), sink, sizeof sink, cancellable, &local)) > 0)
+        ;
+      if (n < 0)
+        ok = FALSE;
+    }
+
+  if (ok)
+    {
+      result->sha256 = attest_digest_stream_get_sha256 (ATTEST_DIGEST_STREAM (digest));
+      result->bytes = attest_digest_stream_get_bytes (ATTEST_DIGEST_STREAM (digest));
+      result->format = g_strdup (format);
+      result->elements = imp.elements;
+      result->counts = *attest_store_writer_get_counts (writer);
+      ok = attest_store_writer_commit (writer, result->sha256, format, &local);
+    }
+
+  if (ok)
+    ok = attest_store_index_pending (store, cancellable, &local);
+
+  g_clear_pointer (&imp.doc, attest_json_doc_free);
+  g_clear_pointer (&imp.inner, attest_json_doc_free);
+  g_string_free (imp.scratch, TRUE);
+  g_string_free (imp.search, TRUE);
+  g_free (imp.hub);
+
+  if (ok)
+    return TRUE;
+
+fail:
+  if (local && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, local);
+      attest_import_result_clear (result);
+      return FALSE;
+    }
+  g_set_error (error, local ? local->domain : ATTEST_IMPORT_ERROR,
+               local ? local->code : ATTEST_IMPORT_ERROR_INVALID,
+               "%s: %s", path ? path : display, local ? local->message : _("import failed"));
+  g_clear_error (&local);
+  attest_import_result_clear (result);
+  return FALSE;
+}
