@@ -25,6 +25,8 @@ typedef struct
   gint64                     elements;
   gint64                     records;
   gboolean                   last_was_envelope;
+  guint                      failed_item;       /* 1-based item of an envelope */
+  guint64                    failed_item_line;  /* its line within the element */
 } AttestImport;
 
 /* Where an element was found, which decides how it is read. */

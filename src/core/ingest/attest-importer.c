@@ -253,7 +253,14 @@ dispatch_children (AttestImport   *imp,
   for (c = array->first_child; c; c = c->next, i++)
     if (!dispatch_node (imp, c, data + c->start, c->end - c->start, error))
       {
-        g_prefix_error (error, _("item %u: "), i + 1);
+        /* Remember where the item is, for the message. */
+        if (imp->failed_item == 0)
+          {
+            guint64 rel;
+            attest_json_offset_position (data, c->start, &rel, NULL);
+            imp->failed_item = i + 1;
+            imp->failed_item_line = rel;
+          }
         return FALSE;
       }
   return TRUE;
@@ -396,6 +403,10 @@ dispatch_node (AttestImport   *imp,
 
   {
     g_autofree char *keys = list_keys (node);
+    if (id != NULL)
+      return _attest_import_fail (imp, error,
+                                  _("not a record Attest recognises (its fields: %s; its id “%.80s” "
+                                    "is not an Azure ML or IoT Hub resource)"), keys, id);
     return _attest_import_fail (imp, error,
                                 _("not a record Attest recognises (its fields: %s)"), keys);
   }
@@ -416,6 +427,7 @@ dispatch_bytes (AttestImport  *imp,
 
   imp->elements++;
   imp->last_was_envelope = FALSE;
+  imp->failed_item = 0;
   node = attest_json_doc_parse (imp->doc, data, len, &local);
   if (node == NULL)
     {
@@ -454,7 +466,11 @@ dispatch_bytes (AttestImport  *imp,
     }
   if (!ok)
     {
-      if (key)
+      if (imp->failed_item > 0)
+        g_set_error (error, local->domain, local->code,
+                     _("line %" G_GUINT64_FORMAT " (record %" G_GINT64_FORMAT ", item %u): %s"),
+                     line + imp->failed_item_line - 1, imp->elements, imp->failed_item, local->message);
+      else if (key)
         g_set_error (error, local->domain, local->code,
                      _("line %" G_GUINT64_FORMAT " (record %" G_GINT64_FORMAT ", “%s”): %s"),
                      line, imp->elements, key, local->message);
@@ -868,15 +884,27 @@ walk_json (Walk        *walk,
 
 /* ---------------------------------------------------------------------- */
 
+/* A header line of at least two non-empty, comma-separated names. */
 static gboolean
 looks_like_csv (const char *head,
                 gsize       len)
 {
   const char *nl = memchr (head, '\n', len);
   gsize line_len = nl ? (gsize) (nl - head) : len;
+  g_autofree char *line = g_strndup (head, line_len);
+  g_auto(GStrv) fields = NULL;
+  guint i;
 
-  return line_len > 0 && memchr (head, ',', line_len) != NULL
-         && head[0] != '{' && head[0] != '[';
+  if (line_len == 0 || head[0] == '{' || head[0] == '[')
+    return FALSE;
+  g_strchomp (line);
+  fields = g_strsplit (line, ",", -1);
+  if (g_strv_length (fields) < 2)
+    return FALSE;
+  for (i = 0; fields[i]; i++)
+    if (g_strstrip (fields[i])[0] == '\0')
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -982,9 +1010,17 @@ attest_import_file (AttestStore                *store,
     }
   else
     {
+      const char *nl = memchr (head, '\n', head_len);
+      g_autofree char *first = g_strndup (head, MIN (nl ? (gsize) (nl - head) : head_len, 24));
+      g_autofree char *escaped = g_utf8_make_valid (first, -1);
+      char *p;
+
+      for (p = escaped; *p; p++)
+        if ((guchar) *p < 0x20 || *p == 0x7f)
+          *p = '?';
+
       g_set_error (&local, ATTEST_IMPORT_ERROR, ATTEST_IMPORT_ERROR_FORMAT,
-                   _("not JSON, JSON Lines or CSV: the file starts with “%.*s”"),
-                   (int) MIN (head_len, 16), head);
+                   _("not JSON, JSON Lines or CSV: the file starts with “%s”"), escaped);
       ok = FALSE;
     }
 

@@ -299,14 +299,14 @@ attest_fts_expression (const char *text)
           prefix = TRUE;
           word[--len] = '\0';
         }
-      if (len >= 2 && word[0] == '"' && word[len - 1] == '"')
+      /* Strip the quotes of a "phrase", matched or not. */
+      if (len > 0 && word[0] == '"')
         {
-          memmove (word, word + 1, len - 2);
-          len -= 2;
-          word[len] = '\0';
+          memmove (word, word + 1, len);
+          len--;
         }
-      else if (len == 1 && word[0] == '"')
-        len = 0;
+      if (len > 0 && word[len - 1] == '"')
+        word[--len] = '\0';
       /* A phrase of nothing but punctuation matches nothing; skip it. */
       {
         gboolean has_alnum = FALSE;

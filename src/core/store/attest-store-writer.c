@@ -521,6 +521,10 @@ attest_store_writer_add_event (AttestStoreWriter       *w,
       return TRUE;
     }
 
+  /* An IoT hub named by an event is a hub of the fleet, devices or not. */
+  if (rec->hub != NULL && rec->hub[0] != '\0' && lookup_hub (w, rec->hub, error) == NULL)
+    return FALSE;
+
   sqlite3_bind_int64 (w->stmts[STMT_FTS_PENDING], 1, id);
   if (!step_done (w, w->stmts[STMT_FTS_PENDING], error, "queueing an event for search"))
     return FALSE;
