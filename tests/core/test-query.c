@@ -9,6 +9,7 @@
 #include "attest-event-list.h"
 #include "attest-event-query.h"
 #include "attest-importer.h"
+#include "attest-store-summary.h"
 #include "attest-test-util.h"
 #include "attest-time.h"
 
@@ -312,6 +313,30 @@ test_list_model (Fixture       *f,
   }
 }
 
+static void
+test_summaries (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) imports = attest_store_list_imports (f->store, 10, &error);
+  g_autoptr(GPtrArray) hubs = attest_store_list_hubs (f->store, &error);
+  AttestImportLogEntry *e;
+  AttestHubSummary *h;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (imports->len, ==, 1);
+  e = g_ptr_array_index (imports, 0);
+  g_assert_cmpstr (e->name, ==, "events.jsonl");
+  g_assert_cmpstr (e->format, ==, "json-lines");
+  g_assert_cmpint (e->new_records, ==, N_EVENTS);
+  g_assert_cmpint (e->finished_at, >, 0);
+  /* the events' resource ids name one IoT hub, which has no devices yet */
+  g_assert_cmpuint (hubs->len, ==, 1);
+  h = g_ptr_array_index (hubs, 0);
+  g_assert_cmpstr (h->name, ==, "hub-test");
+  g_assert_cmpint (h->devices, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,5 +345,6 @@ main (int argc, char **argv)
   g_test_add ("/query/search", Fixture, NULL, fixture_setup, test_search, fixture_teardown);
   g_test_add ("/query/pages", Fixture, NULL, fixture_setup, test_pages, fixture_teardown);
   g_test_add ("/query/list-model", Fixture, NULL, fixture_setup, test_list_model, fixture_teardown);
+  g_test_add ("/query/summaries", Fixture, NULL, fixture_setup, test_summaries, fixture_teardown);
   return g_test_run ();
 }

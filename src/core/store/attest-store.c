@@ -399,6 +399,11 @@ attest_store_open (const char           *path,
     {
       /* Workspaces hold audit evidence: user-only permissions. */
       g_chmod (path, 0600);
+      /* 16 KiB pages (only takes effect on a new file): a bulk import does a
+       * quarter of the page writes and reads of 4 KiB pages; measured 6.5 s
+       * -> 3.7 s for 100k events (tests/bench, docs/PERFORMANCE.md). */
+      if (!_attest_store_exec (store, "PRAGMA page_size = 16384", error))
+        return NULL;
       if (!_attest_store_exec (store, "PRAGMA journal_mode = WAL", error))
         return NULL;
     }
