@@ -175,14 +175,29 @@ test_fixtures (Fixture       *f,
   g_assert_cmpint (stats.fts_pending, ==, 0);
   check_chain (f);
 
-  /* Secrets never reach the workspace. */
+  /* Secrets never reach the workspace: the fixtures' fake keys, registry
+   * password and connection string all start with "RkFLRS1" ("FAKE-"). */
   {
-    g_autoptr(sqlite3_stmt) stmt = NULL;
-    sqlite3_prepare_v2 (attest_store_get_db (f->store),
-                        "SELECT count(*) FROM identities WHERE raw LIKE '%RkFLRS1LRVktRk9SLVRFU1RT%' "
-                        "OR raw LIKE '%PRIMARYKEY%'", -1, &stmt, NULL);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+    const char *tables[] = { "identities", "twin_snapshots", "deployment_versions", "audit_events", "ml_assets" };
+    guint t;
+
+    for (t = 0; t < G_N_ELEMENTS (tables); t++)
+      {
+        g_autoptr(sqlite3_stmt) stmt = NULL;
+        g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE instr (raw, 'RkFLRS1') > 0 "
+                                                "OR instr (raw, 'PRIMARYKEY') > 0", tables[t]);
+        sqlite3_prepare_v2 (attest_store_get_db (f->store), sql, -1, &stmt, NULL);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+        if (sqlite3_column_int (stmt, 0) != 0)
+          g_error ("%s holds a secret from the fixtures", tables[t]);
+      }
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      sqlite3_prepare_v2 (attest_store_get_db (f->store),
+                          "SELECT count(*) FROM deployment_versions WHERE instr (content, 'RkFLRS1') > 0", -1, &stmt, NULL);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+    }
   }
 
   /* Importing everything again adds nothing. */
@@ -223,7 +238,8 @@ test_shared_fixtures (Fixture       *f,
   } expect[] = {
     { "activitylog-event-administrative.json", 1, NULL },
     { "activitylog-list.json", 1, NULL },
-    { "activitylog-list-select.json", 1, NULL },
+    /* the $select page shows the same event as the full list: its id names it */
+    { "activitylog-list-select.json", 0, NULL },
     { "activitylog-storage-export-records.json", 1, NULL },
     { "az-iot-hub-device-twin-show.json", 1, NULL },
     { "az-iot-hub-state-export.json", 22, NULL },
@@ -286,7 +302,7 @@ test_shared_fixtures (Fixture       *f,
   }
 
   g_assert_true (attest_store_get_stats (f->store, &stats, &error));
-  g_assert_cmpint (stats.audit_events, ==, 4);
+  g_assert_cmpint (stats.audit_events, ==, 3);
   g_assert_cmpint (stats.identities, ==, 10);
   g_assert_cmpint (stats.twin_snapshots, ==, 13);
   g_assert_cmpint (stats.deployment_versions, ==, 3);

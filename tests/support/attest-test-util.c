@@ -117,7 +117,7 @@ attest_test_store_digest (AttestStore *store)
 char *
 attest_test_data_path (const char *name)
 {
-  return g_test_build_filename (G_TEST_DIST, "..", "data", name, NULL);
+  return g_test_build_filename (G_TEST_DIST, "data", name, NULL);
 }
 
 char *

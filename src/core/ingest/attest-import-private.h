@@ -108,9 +108,19 @@ const char *_attest_node_text        (AttestImport   *imp,
                                       const char     *key,
                                       GError        **error);
 char     *_attest_node_compact       (AttestJsonNode *node);
+char     *_attest_node_canonical     (AttestJsonNode *node);
 char     *_attest_sha256_hex         (const char     *data,
                                       gsize           len);
 char     *_attest_hub_from_resource  (const char     *resource_id);
+char     *_attest_hub_name           (const char     *name_or_host);
+gboolean  _attest_is_iothub_log_category (const char *category);
+/* Writes @node compactly with secret values replaced; returns TRUE when
+ * anything was replaced (then the record's raw is @out, not the bytes). */
+gboolean  _attest_write_redacted     (AttestJsonNode *node,
+                                      GString        *out,
+                                      gboolean        sorted);
+gboolean  _attest_may_hold_secret    (const char     *raw,
+                                      gsize           len);
 void      _attest_search_add         (GString        *search,
                                       const char     *text);
 void      _attest_search_add_values  (GString        *search,

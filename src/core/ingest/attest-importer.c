@@ -134,6 +134,18 @@ _attest_node_compact (AttestJsonNode *node)
 }
 
 char *
+_attest_node_canonical (AttestJsonNode *node)
+{
+  GString *s;
+
+  if (node == NULL || node->type == ATTEST_JSON_NULL)
+    return NULL;
+  s = g_string_new (NULL);
+  attest_json_node_write_canonical (node, s);
+  return g_string_free (s, FALSE);
+}
+
+char *
 _attest_sha256_hex (const char *data,
                     gsize       len)
 {
@@ -167,6 +179,109 @@ _attest_hub_from_resource (const char *resource_id)
   if (end == p || *p == '\0')
     return NULL;
   return end ? g_strndup (p, end - p) : g_strdup (p);
+}
+
+/* "contoso-hub.azure-devices.net" (what az adds as "hub") -> "contoso-hub". */
+char *
+_attest_hub_name (const char *name_or_host)
+{
+  const char *dot;
+
+  if (name_or_host == NULL || *name_or_host == '\0')
+    return NULL;
+  dot = strchr (name_or_host, '.');
+  return dot ? g_strndup (name_or_host, dot - name_or_host) : g_strdup (name_or_host);
+}
+
+static gboolean
+is_secret_key (const char *key)
+{
+  static const char *keys[] = {
+    "password", "primaryKey", "secondaryKey", "symmetricKey", "connectionString",
+    "sharedAccessKey", "accountKey", "sasToken", NULL,
+  };
+  guint i;
+
+  for (i = 0; keys[i]; i++)
+    if (g_ascii_strcasecmp (key, keys[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+_attest_may_hold_secret (const char *raw,
+                         gsize       len)
+{
+  static const char *needles[] = { "assword", "Key\"", "key\"", "onnectionString", "sasToken", NULL };
+  guint i;
+
+  for (i = 0; needles[i]; i++)
+    if (g_strstr_len (raw, len, needles[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static int
+compare_member_keys (gconstpointer a,
+                     gconstpointer b)
+{
+  return g_strcmp0 ((*(AttestJsonNode **) a)->key, (*(AttestJsonNode **) b)->key);
+}
+
+static gboolean
+write_redacted (AttestJsonNode *node,
+                GString        *out,
+                gboolean        secret,
+                gboolean        sorted)
+{
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
+  AttestJsonNode *c;
+  gboolean redacted = FALSE;
+  guint i;
+
+  if (secret && node->type != ATTEST_JSON_OBJECT && node->type != ATTEST_JSON_ARRAY
+      && node->type != ATTEST_JSON_NULL && !(node->type == ATTEST_JSON_STRING && node->str_len == 0))
+    {
+      g_string_append (out, "\"[redacted by Attest]\"");
+      return TRUE;
+    }
+  if (node->type != ATTEST_JSON_OBJECT && node->type != ATTEST_JSON_ARRAY)
+    {
+      attest_json_node_write_compact (node, out);
+      return FALSE;
+    }
+  for (c = node->first_child; c; c = c->next)
+    g_ptr_array_add (members, c);
+  if (sorted && node->type == ATTEST_JSON_OBJECT)
+    g_ptr_array_sort (members, compare_member_keys);
+  g_string_append_c (out, node->type == ATTEST_JSON_OBJECT ? '{' : '[');
+  for (i = 0; i < members->len; i++)
+    {
+      c = g_ptr_array_index (members, i);
+      if (i)
+        g_string_append_c (out, ',');
+      if (node->type == ATTEST_JSON_OBJECT)
+        {
+          AttestJsonNode k = { 0 };
+          k.type = ATTEST_JSON_STRING;
+          k.str = c->key;
+          k.str_len = c->key_len;
+          attest_json_node_write_compact (&k, out);
+          g_string_append_c (out, ':');
+        }
+      redacted |= write_redacted (c, out, secret || (c->key && is_secret_key (c->key)), sorted);
+    }
+  g_string_append_c (out, node->type == ATTEST_JSON_OBJECT ? '}' : ']');
+  return redacted;
+}
+
+gboolean
+_attest_write_redacted (AttestJsonNode *node,
+                        GString        *out,
+                        gboolean        sorted)
+{
+  g_string_truncate (out, 0);
+  return write_redacted (node, out, FALSE, sorted);
 }
 
 void
@@ -370,15 +485,16 @@ dispatch_node (AttestImport   *imp,
       return _attest_parse_configuration (imp, node, raw, raw_len, error);
     }
 
-  /* Azure ML over ARM (REST). */
+  /* az ml … show/list (SDK v2, snake_case): checked first, because its
+   * entities also carry "properties" and an ARM-style id ("azureml:/…"). */
   id = attest_json_get_string (node, "id");
+  if (has (node, "creation_context") || has (node, "job_name") || has (node, "experiment_name")
+      || (id && g_str_has_prefix (id, "azureml:") && is_aml_id (id)))
+    return _attest_parse_aml_cli (imp, node, raw, raw_len, error);
+
+  /* Azure ML over ARM (REST). */
   if (is_aml_id (id) && has (node, "properties"))
     return _attest_parse_aml_rest (imp, node, raw, raw_len, error);
-
-  /* az ml … show/list (SDK v2, snake_case). */
-  if (has (node, "creation_context") || has (node, "job_name") || has (node, "experiment_name")
-      || (is_aml_id (id) && has (node, "name")))
-    return _attest_parse_aml_cli (imp, node, raw, raw_len, error);
 
   /* Things people export by mistake: say what they are. */
   if (has (node, "access_token") || (has (node, "token_type") && has (node, "expires_in")))

@@ -854,6 +854,61 @@ attest_json_node_write_compact (AttestJsonNode *node,
     }
 }
 
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  const AttestJsonNode *x = *(const AttestJsonNode **) a;
+  const AttestJsonNode *y = *(const AttestJsonNode **) b;
+  int c = memcmp (x->key, y->key, MIN (x->key_len, y->key_len));
+
+  if (c != 0)
+    return c;
+  return (int) x->key_len - (int) y->key_len;
+}
+
+void
+attest_json_node_write_canonical (AttestJsonNode *node,
+                                  GString        *out)
+{
+  g_autoptr(GPtrArray) members = NULL;
+  AttestJsonNode *child;
+  guint i;
+
+  if (node->type != ATTEST_JSON_OBJECT && node->type != ATTEST_JSON_ARRAY)
+    {
+      attest_json_node_write_compact (node, out);
+      return;
+    }
+  if (node->type == ATTEST_JSON_ARRAY)
+    {
+      g_string_append_c (out, '[');
+      for (child = node->first_child; child; child = child->next)
+        {
+          if (child != node->first_child)
+            g_string_append_c (out, ',');
+          attest_json_node_write_canonical (child, out);
+        }
+      g_string_append_c (out, ']');
+      return;
+    }
+  members = g_ptr_array_sized_new (node->n_children);
+  for (child = node->first_child; child; child = child->next)
+    g_ptr_array_add (members, child);
+  g_ptr_array_sort (members, compare_keys);
+  g_string_append_c (out, '{');
+  for (i = 0; i < members->len; i++)
+    {
+      AttestJsonNode *m = g_ptr_array_index (members, i);
+      if (i)
+        g_string_append_c (out, ',');
+      write_string (out, m->key, m->key_len);
+      g_string_append_c (out, ':');
+      attest_json_node_write_canonical (m, out);
+    }
+  g_string_append_c (out, '}');
+}
+
 /* ---------------------------------------------------------------------- */
 /* Stream */
 

@@ -87,6 +87,11 @@ const char     *attest_json_type_name           (AttestJsonType  type);
 void            attest_json_node_write_compact  (AttestJsonNode *node,
                                                  GString        *out);
 
+/* Compact with object members sorted by name (bytewise): two exports of
+ * the same JSON, REST order or az's sorted order, give the same text. */
+void            attest_json_node_write_canonical (AttestJsonNode *node,
+                                                  GString        *out);
+
 /* Position helpers: 1-based line and column of @offset in @data. */
 void            attest_json_offset_position     (const char     *data,
                                                  gsize           offset,

@@ -219,6 +219,8 @@ _attest_parse_csv_file (AttestImport             *imp,
   gboolean ok = FALSE;
   guint i;
 
+  /* The importer reads on after us to finish the file's hash. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (data), FALSE);
   g_data_input_stream_set_newline_type (data, G_DATA_STREAM_NEWLINE_TYPE_LF);
 
   if (!csv_read_record (&r, header, error))
@@ -226,6 +228,18 @@ _attest_parse_csv_file (AttestImport             *imp,
       if (error && *error == NULL)
         g_set_error (error, ATTEST_IMPORT_ERROR, ATTEST_IMPORT_ERROR_FORMAT, _("the file is empty"));
       goto out;
+    }
+  /* Excel-style exports start with a byte-order mark. */
+  if (header->len > 0 && g_str_has_prefix (g_ptr_array_index (header, 0), "\xEF\xBB\xBF"))
+    {
+      char *first = g_ptr_array_index (header, 0);
+      memmove (first, first + 3, strlen (first + 3) + 1);
+      if (first[0] == '"' && first[1] != '\0' && first[strlen (first) - 1] == '"')
+        {
+          /* the mark hid the opening quote from the CSV reader */
+          memmove (first, first + 1, strlen (first));
+          first[strlen (first) - 1] = '\0';
+        }
     }
   for (i = 0; i < header->len; i++)
     if (!g_utf8_validate (g_ptr_array_index (header, i), -1, NULL))
@@ -334,8 +348,7 @@ _attest_parse_csv_file (AttestImport             *imp,
       rec.correlation_id = cell (row, c_corr);
       hub = _attest_hub_from_resource (rec.resource_id);
       rec.hub = hub;
-      if (hub && g_ascii_strcasecmp (rec.category ? rec.category : "", "Administrative") != 0
-          && rec.category != NULL)
+      if (hub && _attest_is_iothub_log_category (rec.category))
         rec.kind = "resource-log";
 
       g_string_truncate (imp->search, 0);

@@ -17,6 +17,24 @@
 
 #include "attest-import-private.h"
 
+/* Diagnostic-setting categories of Microsoft.Devices/IotHubs resource logs. */
+gboolean
+_attest_is_iothub_log_category (const char *category)
+{
+  static const char *categories[] = {
+    "Configurations", "DeviceIdentityOperations", "TwinQueries", "C2DTwinOperations",
+    "D2CTwinOperations", "Connections", "JobsOperations", "DirectMethods", "FileUploadOperations",
+    "Routes", "DeviceTelemetry", "C2DCommands", "DeviceStreams", "DistributedTracing",
+    "RoutingOperations", NULL,
+  };
+  guint i;
+
+  for (i = 0; category && categories[i]; i++)
+    if (g_ascii_strcasecmp (category, categories[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* LocalizableString: {"value": …, "localizedValue": …} or a plain string. */
 static const char *
 localizable (AttestImport   *imp,
@@ -110,6 +128,7 @@ _attest_parse_activity_event (AttestImport   *imp,
 {
   AttestEventRecord rec = { 0 };
   g_autofree char *hub = NULL;
+  g_autofree char *id_from_path = NULL;
   AttestJsonNode *props, *claims;
   GError *local = NULL;
   const char *sub_status;
@@ -118,6 +137,20 @@ _attest_parse_activity_event (AttestImport   *imp,
   rec.event_id = _attest_node_text (imp, node, "eventDataId", &local);
   if (local)
     goto fail;
+  if (rec.event_id == NULL || rec.event_id[0] == '\0')
+    {
+      /* A $select page may drop eventDataId, but the event's id carries it:
+       * "<resourceId>/events/<eventDataId>/ticks/<ticks>". */
+      const char *id = attest_json_get_string (node, "id");
+      const char *p = id ? strstr (id, "/events/") : NULL;
+      const char *end = p ? strstr (p + 8, "/ticks/") : NULL;
+
+      if (end && end > p + 8)
+        {
+          id_from_path = g_strndup (p + 8, end - (p + 8));
+          rec.event_id = id_from_path;
+        }
+    }
   if (!_attest_node_time (imp, node, "eventTimestamp", FALSE, &rec.time, &local))
     goto fail;
   if (rec.time == ATTEST_TIME_NONE
@@ -245,8 +278,7 @@ _attest_parse_diagnostic_record (AttestImport   *imp,
   rec.hub = hub;
   /* IoT Hub resource logs: data-plane operations the activity log never
    * shows (twin and configuration edits). */
-  rec.kind = hub != NULL && (rec.category == NULL || g_ascii_strcasecmp (rec.category, "Administrative") != 0)
-             ? "resource-log" : "activity";
+  rec.kind = hub != NULL && _attest_is_iothub_log_category (rec.category) ? "resource-log" : "activity";
 
   identity = attest_json_get (node, "identity");
   rec.caller = caller_from_identity (identity);

@@ -191,6 +191,7 @@ _attest_parse_twin (AttestImport   *imp,
                        g_ptr_array_new_with_free_func (g_free) };
   g_autofree char *tags = NULL;
   g_autofree char *sha = NULL;
+  g_autoptr(GString) redacted = g_string_new (NULL);
   AttestJsonNode *n, *reported;
   GError *local = NULL;
   gboolean added;
@@ -224,9 +225,20 @@ _attest_parse_twin (AttestImport   *imp,
   rec.desired_version = int_or (attest_json_path (node, "properties.desired.$version"), -1);
   rec.reported_version = int_or (attest_json_path (node, "properties.reported.$version"), -1);
 
-  g_string_truncate (imp->scratch, 0);
-  attest_json_node_write_compact (node, imp->scratch);
-  sha = _attest_sha256_hex (imp->scratch->str, imp->scratch->len);
+  /* Registry credentials in $edgeAgent and the like are never stored, and
+   * the content hash is taken over the redacted form too. */
+  if (_attest_may_hold_secret (raw, raw_len) && _attest_write_redacted (node, redacted, FALSE))
+    {
+      raw = redacted->str;
+      raw_len = redacted->len;
+      sha = _attest_sha256_hex (redacted->str, redacted->len);
+    }
+  else
+    {
+      g_string_truncate (imp->scratch, 0);
+      attest_json_node_write_compact (node, imp->scratch);
+      sha = _attest_sha256_hex (imp->scratch->str, imp->scratch->len);
+    }
   rec.content_sha = sha;
 
   rec.etag = _attest_node_text (imp, node, "etag", &local);
@@ -291,46 +303,6 @@ out:
   return ok;
 }
 
-/* Copy of an identity with key material replaced: never persist secrets
- * (FORMATS.md, 5). */
-static void
-write_redacted (AttestJsonNode *node,
-                GString        *out,
-                gboolean        in_symmetric_key)
-{
-  AttestJsonNode *c;
-
-  if (node->type != ATTEST_JSON_OBJECT)
-    {
-      if (in_symmetric_key && node->type == ATTEST_JSON_STRING)
-        g_string_append (out, "\"[redacted by Attest]\"");
-      else
-        attest_json_node_write_compact (node, out);
-      return;
-    }
-  g_string_append_c (out, '{');
-  for (c = node->first_child; c; c = c->next)
-    {
-      GString *key = g_string_new (NULL);
-      AttestJsonNode k = { 0 };
-
-      if (c != node->first_child)
-        g_string_append_c (out, ',');
-      k.type = ATTEST_JSON_STRING;
-      k.str = c->key;
-      k.str_len = c->key_len;
-      attest_json_node_write_compact (&k, key);
-      g_string_append_len (out, key->str, key->len);
-      g_string_append_c (out, ':');
-      g_string_free (key, TRUE);
-      write_redacted (c, out, in_symmetric_key || g_ascii_strcasecmp (c->key, "symmetricKey") == 0
-                      || g_ascii_strcasecmp (c->key, "primaryKey") == 0
-                      || g_ascii_strcasecmp (c->key, "secondaryKey") == 0
-                      || g_ascii_strcasecmp (c->key, "connectionString") == 0);
-    }
-  g_string_append_c (out, '}');
-}
-
 gboolean
 _attest_parse_identity (AttestImport   *imp,
                         AttestJsonNode *node,
@@ -342,11 +314,14 @@ _attest_parse_identity (AttestImport   *imp,
   AttestIdentityRecord rec = { 0 };
   g_autoptr(GString) raw = g_string_new (NULL);
   g_autofree char *sha = NULL;
+  g_autofree char *hub_name = NULL;
   AttestJsonNode *n;
   GError *local = NULL;
   gboolean added;
 
-  rec.hub = attest_json_get_string (node, "hub");
+  /* az … device-identity show adds "hub": the hub's host name. */
+  hub_name = _attest_hub_name (attest_json_get_string (node, "hub"));
+  rec.hub = hub_name;
   if (rec.hub == NULL && (rec.hub = need_hub (imp, &local)) == NULL)
     goto fail;
   rec.device_id = device_id ? device_id : _attest_node_text (imp, node, "deviceId", &local);
@@ -375,7 +350,8 @@ _attest_parse_identity (AttestImport   *imp,
   rec.is_edge = n == NULL ? -1 : n->type == ATTEST_JSON_TRUE;
   rec.parent = parent;
 
-  write_redacted (node, raw, FALSE);
+  /* Never persist key material (FORMATS.md, 5). */
+  _attest_write_redacted (node, raw, FALSE);
   sha = _attest_sha256_hex (raw->str, raw->len);
   rec.content_sha = sha;
   rec.raw = raw->str;
@@ -461,8 +437,9 @@ _attest_parse_arm_template (AttestImport   *imp,
       hub.sku = attest_json_path_string (r, "sku.name");
       if (!attest_store_writer_set_hub (imp->writer, &hub, error))
         return FALSE;
-      if (imp->hub == NULL)
-        imp->hub = g_strdup (hub.name);
+      /* The export names its own hub: that wins over --hub. */
+      g_free (imp->hub);
+      imp->hub = g_strdup (hub.name);
     }
   return TRUE;
 }
@@ -507,6 +484,8 @@ _attest_parse_configuration (AttestImport   *imp,
                              GError        **error)
 {
   AttestDeploymentRecord rec = { 0 };
+  g_autofree char *hub_name = NULL;
+  g_autoptr(GString) redacted = g_string_new (NULL);
   g_autofree char *labels = NULL;
   g_autofree char *content = NULL;
   g_autofree char *sha_etag = NULL;
@@ -522,7 +501,8 @@ _attest_parse_configuration (AttestImport   *imp,
     return _attest_import_fail (imp, error, _("expected an object, found %s"),
                                 attest_json_type_name (node->type));
 
-  rec.hub = attest_json_get_string (node, "hub");
+  hub_name = _attest_hub_name (attest_json_get_string (node, "hub"));
+  rec.hub = hub_name;
   if (rec.hub == NULL && (rec.hub = need_hub (imp, &local)) == NULL)
     goto fail;
   rec.config_id = _attest_node_text (imp, node, "id", &local);
@@ -551,8 +531,17 @@ _attest_parse_configuration (AttestImport   *imp,
   else
     rec.kind = "device";
 
-  g_string_truncate (imp->scratch, 0);
-  attest_json_node_write_compact (node, imp->scratch);
+  if (_attest_may_hold_secret (raw, raw_len) && _attest_write_redacted (node, redacted, FALSE))
+    {
+      raw = redacted->str;
+      raw_len = redacted->len;
+      g_string_assign (imp->scratch, redacted->str);
+    }
+  else
+    {
+      g_string_truncate (imp->scratch, 0);
+      attest_json_node_write_compact (node, imp->scratch);
+    }
   rec.etag = _attest_node_text (imp, node, "etag", &local);
   if (local)
     goto fail;
@@ -579,9 +568,16 @@ _attest_parse_configuration (AttestImport   *imp,
   if (!_attest_node_time (imp, node, "createdTimeUtc", FALSE, &rec.created_at, &local)
       || !_attest_node_time (imp, node, "lastUpdatedTimeUtc", FALSE, &rec.updated_at, &local))
     goto fail;
-  labels = _attest_node_compact (attest_json_get (node, "labels"));
+  labels = _attest_node_canonical (attest_json_get (node, "labels"));
   rec.labels = labels;
-  content = _attest_node_compact (c);
+  {
+    g_autoptr(GString) rc = g_string_new (NULL);
+    /* Canonical (sorted) content: REST and az output of one version match. */
+    if (_attest_may_hold_secret (raw, raw_len) && _attest_write_redacted (c, rc, TRUE))
+      content = g_strdup (rc->str);
+    else
+      content = _attest_node_canonical (c);
+  }
   rec.content = content;
   results = attest_json_path (node, "systemMetrics.results");
   rec.targeted = int_or (attest_json_get (results, "targetedCount"), -1);

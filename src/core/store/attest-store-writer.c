@@ -26,6 +26,7 @@ enum {
   STMT_DEPLOYMENT_UPSERT,
   STMT_DEPLOYMENT_VERSION,
   STMT_DEPLOYMENT_MODULE,
+  STMT_DEPLOYMENT_SAME,
   STMT_ASSET,
   STMT_LINEAGE,
   STMT_HUB_INSERT,
@@ -87,6 +88,9 @@ static const char *stmt_sql[N_STMTS] = {
   [STMT_DEPLOYMENT_MODULE] =
     "INSERT OR IGNORE INTO deployment_modules (version_id, module_id, image, model_name, model_version) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_DEPLOYMENT_SAME] =
+    "SELECT 1 FROM deployment_versions WHERE deployment_id = ?1 AND priority IS ?2 "
+    "AND target_condition IS ?3 AND content IS ?4 LIMIT 1",
   [STMT_ASSET] =
     "INSERT INTO ml_assets (kind, registry, name, version, description, type, uri, job_name, "
     "status, experiment, display_name, created_at, created_by, created_by_type, tags, "
@@ -807,6 +811,29 @@ attest_store_writer_add_deployment (AttestStoreWriter            *w,
       return _attest_sqlite_error (w->store->db, SQLITE_ERROR, error, "reading the deployment");
     kind = g_strdup ((const char *) sqlite3_column_text (q, 0));
   }
+
+  /* Without an etag (az iot hub state export strips it, with the times),
+   * a version is the same as a known one when what it deploys, where and
+   * with which priority is the same. */
+  if (g_str_has_prefix (rec->etag, "sha256:"))
+    {
+      sqlite3_stmt *same = w->stmts[STMT_DEPLOYMENT_SAME];
+      int found;
+
+      sqlite3_bind_int64 (same, 1, dep_id);
+      bind_opt_int (same, 2, rec->priority, G_MININT64);
+      bind_text (same, 3, rec->target_condition);
+      bind_text (same, 4, rec->content);
+      found = sqlite3_step (same);
+      sqlite3_reset (same);
+      if (found == SQLITE_ROW)
+        {
+          w->counts.duplicates++;
+          return TRUE;
+        }
+      if (found != SQLITE_DONE)
+        return _attest_sqlite_error (w->store->db, found, error, "comparing deployment versions");
+    }
 
   sqlite3_bind_int64 (stmt, 1, dep_id);
   sqlite3_bind_text (stmt, 2, rec->etag, -1, SQLITE_STATIC);

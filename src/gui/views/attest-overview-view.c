@@ -215,11 +215,11 @@ update_tiles (AttestOverviewView *self)
   set_count (self->events_tile, s->audit_events);
   if (first && last && !g_str_equal (first, last))
     /* Translators: the dates of the first and the last audit event */
-    caption = g_strdup_printf (_("%s to %s · Open the audit log"), first, last);
+    caption = g_strdup_printf (_("%s to %s"), first, last);
   else if (first)
-    caption = g_strdup_printf (_("%s · Open the audit log"), first);
+    caption = g_strdup (first);
   else
-    caption = g_strdup (_("Open the audit log"));
+    caption = NULL;
   attest_stat_tile_set_caption (self->events_tile, caption);
   g_clear_pointer (&caption, g_free);
 
