@@ -1,18 +1,35 @@
 #!/bin/sh
-# Imports a generated demo fleet into a workspace, file by file, passing
-# --hub for the twin query pages whose content does not name their hub
-# (data/demo writes that mapping to import.list).
+# Imports a generated demo fleet into a workspace through the real
+# importers.  Twin query pages do not name their hub, so data/demo writes
+# import.list ("<hub-or-dash> <relative path>" per line); files are imported
+# in that order, one attest-cli run per hub group.
 set -eu
 cli=$1
 dir=$2
 db=$3
 [ -f "$dir/import.list" ] || { echo "import-demo: $dir/import.list is missing" >&2; exit 2; }
+
+flush() {
+  [ -n "$files" ] || return 0
+  if [ "$group" = "-" ]; then
+    # shellcheck disable=SC2086
+    "$cli" import --db "$db" $files >/dev/null
+  else
+    # shellcheck disable=SC2086
+    "$cli" import --db "$db" --hub "$group" $files >/dev/null
+  fi
+  files=""
+}
+
+group=""
+files=""
 while read -r hub path; do
   [ -n "$path" ] || continue
-  if [ "$hub" = "-" ]; then
-    "$cli" import --db "$db" "$dir/$path" >/dev/null
-  else
-    "$cli" import --db "$db" --hub "$hub" "$dir/$path" >/dev/null
+  if [ "$hub" != "$group" ]; then
+    flush
+    group=$hub
   fi
+  files="$files $dir/$path"
 done < "$dir/import.list"
+flush
 "$cli" stats --db "$db"
