@@ -45,12 +45,14 @@ static int cmd_import (int argc, char **argv);
 static int cmd_stats (int argc, char **argv);
 static int cmd_query (int argc, char **argv);
 static int cmd_verify_cache (int argc, char **argv);
+static int cmd_settings (int argc, char **argv);
 
 static const Command commands[] = {
   { "import", N_("FILE…"), N_("Import Azure exports (activity log, resource logs, twins, deployments, Azure ML) into the workspace"), cmd_import },
   { "stats", "", N_("Count what the workspace holds"), cmd_stats },
   { "query", N_("[TEXT]"), N_("Search audit events, newest first"), cmd_query },
   { "verify-cache", "", N_("Re-walk the hash chains and name the first broken record"), cmd_verify_cache },
+  { "settings", N_("[KEY [VALUE]]"), N_("Show or change workspace settings"), cmd_settings },
 };
 
 /* ---------------------------------------------------------------------- */
@@ -107,8 +109,11 @@ static GOptionContext *
 command_context (const Command *cmd,
                  GOptionEntry  *entries)
 {
-  g_autofree char *param = g_strdup_printf ("%s %s", cmd->name, _(cmd->args));
-  GOptionContext *ctx = g_option_context_new (param);
+  g_autofree char *prgname = g_strdup_printf ("attest-cli %s", cmd->name);
+  GOptionContext *ctx = g_option_context_new (_(cmd->args));
+
+  /* "Usage: attest-cli import [OPTION…] FILE…" */
+  g_set_prgname (prgname);
 
   g_option_context_set_summary (ctx, _(cmd->summary));
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
@@ -213,10 +218,6 @@ cmd_import (int argc, char **argv)
   g_autoptr(AttestStore) store = NULL;
   g_autoptr(GString) json = g_string_new (NULL);
   AttestImportOptions options = { 0 };
-  g_autofree char *name_paths = NULL;
-  g_autofree char *version_paths = NULL;
-  g_auto(GStrv) name_v = NULL;
-  g_auto(GStrv) version_v = NULL;
   int status = EXIT_OK;
   int i;
 
@@ -239,13 +240,6 @@ cmd_import (int argc, char **argv)
 
   options.hub = hub;
   options.registry = registry;
-  /* Per-workspace JSON paths for the model a module reports. */
-  name_paths = attest_store_get_setting (store, "model-name-paths");
-  version_paths = attest_store_get_setting (store, "model-version-paths");
-  if (name_paths)
-    options.model_name_paths = (const char *const *) (name_v = g_strsplit (name_paths, ",", -1));
-  if (version_paths)
-    options.model_version_paths = (const char *const *) (version_v = g_strsplit (version_paths, ",", -1));
 
   if (opt_json)
     g_string_append (json, "{\"files\":[");
@@ -525,6 +519,91 @@ cmd_verify_cache (int argc, char **argv)
     g_print (_("BROKEN: %s\n"), report.problem);
   attest_chain_report_clear (&report);
   return report.ok ? EXIT_OK : EXIT_VERIFY;
+}
+
+/* ---------------------------------------------------------------------- */
+/* settings */
+
+static const struct {
+  const char *key;
+  const char *help;
+} setting_keys[] = {
+  { "model-name-paths", N_("Comma-separated JSON paths in a module twin's reported properties that name its model (default: model.name,modelName,model_name,aiModel.name)") },
+  { "model-version-paths", N_("Comma-separated JSON paths that give the model's version (default: model.version,modelVersion,model_version,aiModel.version)") },
+};
+
+static int
+cmd_settings (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = command_context (&commands[4], NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AttestStore) store = NULL;
+  g_autoptr(GString) desc = g_string_new (_("Keys:\n"));
+  guint i;
+  int k = -1;
+
+  for (i = 0; i < G_N_ELEMENTS (setting_keys); i++)
+    g_string_append_printf (desc, "  %s\n      %s\n", setting_keys[i].key, _(setting_keys[i].help));
+  g_string_append (desc, _("The paths apply to twins imported afterwards."));
+  g_option_context_set_description (ctx, desc->str);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return usage_error (ctx, error->message);
+  if (argc > 3)
+    return usage_error (ctx, _("too many arguments"));
+  if (argc >= 2)
+    {
+      for (i = 0; i < G_N_ELEMENTS (setting_keys); i++)
+        if (g_str_equal (argv[1], setting_keys[i].key))
+          k = i;
+      if (k < 0)
+        {
+          g_autofree char *msg = g_strdup_printf (_("unknown setting “%s”"), argv[1]);
+          return usage_error (ctx, msg);
+        }
+    }
+
+  store = open_store (argc < 3, &error);
+  if (store == NULL)
+    {
+      g_printerr ("attest-cli: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (argc == 3)
+    {
+      g_auto(GStrv) parts = g_strsplit (argv[2], ",", -1);
+      for (i = 0; parts[i]; i++)
+        if (*g_strstrip (parts[i]) == '\0' || strchr (parts[i], ' ') != NULL)
+          return usage_error (ctx, _("paths are dotted names separated by commas, without spaces"));
+      {
+        g_autofree char *value = g_strjoinv (",", parts);
+        if (!attest_store_set_setting (store, argv[1], value, &error))
+          {
+            g_printerr ("attest-cli: %s\n", error->message);
+            return EXIT_USAGE;
+          }
+      }
+      return EXIT_OK;
+    }
+  for (i = 0; i < G_N_ELEMENTS (setting_keys); i++)
+    {
+      g_autofree char *v = NULL;
+
+      if (k >= 0 && (int) i != k)
+        continue;
+      v = attest_store_get_setting (store, setting_keys[i].key);
+      if (opt_json)
+        {
+          g_autoptr(GString) out = g_string_new (NULL);
+          json_string (out, setting_keys[i].key);
+          g_string_append_c (out, ':');
+          json_string (out, v);
+          g_print ("%s%s%s", i == 0 || k >= 0 ? "{" : ",", out->str,
+                   i + 1 == G_N_ELEMENTS (setting_keys) || k >= 0 ? "}\n" : "");
+        }
+      else
+        g_print ("%s = %s\n", setting_keys[i].key, v ? v : _("(default)"));
+    }
+  return EXIT_OK;
 }
 
 /* ---------------------------------------------------------------------- */

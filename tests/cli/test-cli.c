@@ -84,7 +84,7 @@ static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
-  const char *commands[] = { "import", "stats", "query", "verify-cache", NULL };
+  const char *commands[] = { "import", "stats", "query", "verify-cache", "settings", NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   guint i;
@@ -278,6 +278,42 @@ test_verify_cache (Fixture       *f,
   g_assert_nonnull (strstr (out, "\"ok\":false"));
 }
 
+static void
+test_settings (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *twin = attest_test_write_file (f->dir, "custom.json",
+    "[{\"deviceId\":\"cam-9\",\"moduleId\":\"counter\",\"version\":2,"
+    "\"properties\":{\"desired\":{\"$version\":1},\"reported\":{\"ai\":{\"id\":\"person-counter\",\"rev\":\"2.0.0\"},\"$version\":3}}}]", -1);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db;
+
+  g_assert_cmpint (RUN (&out, &err, "settings", "--db", f->db, "model-name-paths", "ai.id,model.name"), ==, 0);
+  g_assert_cmpint (RUN (&out, &err, "settings", "--db", f->db, "model-version-paths", "ai.rev"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (RUN (&out, &err, "settings", "--db", f->db), ==, 0);
+  g_assert_nonnull (strstr (out, "model-name-paths = ai.id,model.name"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (RUN (&out, &err, "settings", "--db", f->db, "model-name-paths", "a b"), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (RUN (&out, &err, "settings", "--db", f->db, "colour", "blue"), ==, 2);
+  g_assert_nonnull (strstr (err, "unknown setting"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (RUN (&out, &err, "import", "--db", f->db, "--hub", "h1", twin), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sqlite3_prepare_v2 (db, "SELECT model_name, model_version, via FROM module_models", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "person-counter");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "2.0.0");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "reported");
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -286,5 +322,6 @@ main (int argc, char **argv)
   g_test_add ("/cli/import-stats-query", Fixture, NULL, fixture_setup, test_import_stats_query, fixture_teardown);
   g_test_add ("/cli/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
   g_test_add ("/cli/verify-cache", Fixture, NULL, fixture_setup, test_verify_cache, fixture_teardown);
+  g_test_add ("/cli/settings", Fixture, NULL, fixture_setup, test_settings, fixture_teardown);
   return g_test_run ();
 }

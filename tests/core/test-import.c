@@ -563,6 +563,26 @@ test_bounded_memory (Fixture       *f,
   attest_import_result_clear (&result);
 }
 
+/* A state export names its hub in its ARM template; --hub does not move it. */
+static void
+test_state_export_hub (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = attest_test_data_path ("az-iot-hub-state-export.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  AttestImportResult result;
+
+  g_assert_true (import_path (f, path, "some-other-hub", &result, &error));
+  g_assert_no_error (error);
+  attest_import_result_clear (&result);
+  sqlite3_prepare_v2 (attest_store_get_db (f->store),
+                      "SELECT count(*) FROM twin_snapshots t JOIN hubs h ON h.id = t.hub_id "
+                      "WHERE h.name = 'some-other-hub'", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -572,6 +592,7 @@ main (int argc, char **argv)
   g_test_add ("/import/bad-input", Fixture, NULL, fixture_setup, test_bad_input, fixture_teardown);
   g_test_add ("/import/all-or-nothing", Fixture, NULL, fixture_setup, test_all_or_nothing, fixture_teardown);
   g_test_add ("/import/dedupe-and-time-keys", Fixture, NULL, fixture_setup, test_dedupe_and_time_keys, fixture_teardown);
+  g_test_add ("/import/state-export-hub", Fixture, NULL, fixture_setup, test_state_export_hub, fixture_teardown);
   g_test_add ("/import/bounded-memory", Fixture, NULL, fixture_setup, test_bounded_memory, fixture_teardown);
   return g_test_run ();
 }

@@ -1042,6 +1042,8 @@ attest_import_file (AttestStore                *store,
   g_autoptr(AttestJsonStream) stream = NULL;
   g_autofree char *display = NULL;
   g_autofree char *path = NULL;
+  g_auto(GStrv) name_paths_v = NULL;
+  g_auto(GStrv) version_paths_v = NULL;
   AttestImport imp = { 0 };
   const char *format = NULL;
   const char *head;
@@ -1093,8 +1095,24 @@ attest_import_file (AttestStore                *store,
 
   imp.writer = writer;
   imp.options = options;
-  imp.name_paths = options->model_name_paths ? options->model_name_paths : default_name_paths;
-  imp.version_paths = options->model_version_paths ? options->model_version_paths : default_version_paths;
+  /* JSON paths for the model a module reports: the caller's, else the
+   * workspace's settings, else the defaults. */
+  if (options->model_name_paths == NULL)
+    {
+      g_autofree char *v = attest_store_get_setting (store, "model-name-paths");
+      if (v)
+        name_paths_v = g_strsplit (v, ",", -1);
+    }
+  if (options->model_version_paths == NULL)
+    {
+      g_autofree char *v = attest_store_get_setting (store, "model-version-paths");
+      if (v)
+        version_paths_v = g_strsplit (v, ",", -1);
+    }
+  imp.name_paths = options->model_name_paths ? options->model_name_paths
+                   : name_paths_v ? (const char *const *) name_paths_v : default_name_paths;
+  imp.version_paths = options->model_version_paths ? options->model_version_paths
+                      : version_paths_v ? (const char *const *) version_paths_v : default_version_paths;
   imp.file_name = display;
   imp.hub = g_strdup (options->hub);
   imp.doc = attest_json_doc_new ();
