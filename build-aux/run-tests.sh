@@ -12,8 +12,11 @@ xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- \
 log="$builddir/meson-logs/testlog.json"
 python3 - "$log" <<'PY'
 import json, sys
-gui = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-gui = [t for t in gui if 'gui' in t.get('suite', [])]
+tests = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def suites(t):
+    # meson 1.0 names tests "project:suite1+suite2 / name"
+    return t['name'].split(' / ')[0].split(':', 1)[-1].split('+')
+gui = [t for t in tests if 'gui' in suites(t)]
 if not gui:
     sys.exit("run-tests: no gui test ran")
 skipped = [t['name'] for t in gui if t['result'] != 'OK']

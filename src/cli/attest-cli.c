@@ -329,8 +329,8 @@ cmd_stats (int argc, char **argv)
 
   if (opt_json)
     {
-      g_autofree char *first = s.first_event != ATTEST_TIME_NONE ? attest_time_format (s.first_event / 64 * ATTEST_TICKS_PER_MS) : NULL;
-      g_autofree char *last = s.last_event != ATTEST_TIME_NONE ? attest_time_format (s.last_event / 64 * ATTEST_TICKS_PER_MS) : NULL;
+      g_autofree char *first = s.first_event != ATTEST_TIME_NONE ? attest_time_format (s.first_event) : NULL;
+      g_autofree char *last = s.last_event != ATTEST_TIME_NONE ? attest_time_format (s.last_event) : NULL;
       g_autofree char *imp = s.last_import != ATTEST_TIME_NONE ? attest_time_format (s.last_import) : NULL;
       g_autoptr(GString) out = g_string_new (NULL);
 

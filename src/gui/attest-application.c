@@ -141,7 +141,6 @@ about_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   GtkApplication *app = user_data;
-  static const char *developers[] = { "The Attest authors", NULL };
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
@@ -151,7 +150,6 @@ about_activated (GSimpleAction *action,
                         "application-icon", APP_ID,
                         "version", PACKAGE_VERSION,
                         "developer-name", _("The Attest authors"),
-                        "developers", developers,
                         "comments", _("Audit AI models running on Azure IoT Edge fleets: "
                                       "evidence, lineage, findings and signed evidence packs, offline."),
                         "license-type", GTK_LICENSE_GPL_3_0,

@@ -145,8 +145,11 @@ show_import_error_action (GtkWidget  *widget,
   g_variant_get (param, "(&s&s)", &file_name, &message);
   safe_name = attest_gui_sanitize (file_name, ATTEST_SANITIZE_DEFAULT);
   safe_message = attest_gui_sanitize (message, ATTEST_SANITIZE_KEEP_NEWLINES);
-  /* Translators: %s is a file name */
-  heading = g_strdup_printf (_("Could Not Import “%s”"), safe_name);
+  if (*safe_name != '\0')
+    /* Translators: %s is a file name */
+    heading = g_strdup_printf (_("Could Not Import “%s”"), safe_name);
+  else
+    heading = g_strdup (_("Could Not Import"));
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, safe_message);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
@@ -406,8 +409,8 @@ attest_window_import (AttestWindow  *self,
 }
 
 static void
-chooser_response_cb (AttestWindow   *self,
-                     int             response,
+chooser_response_cb (AttestWindow    *self,
+                     int              response,
                      GtkNativeDialog *chooser)
 {
   g_autoptr(GListModel) list = NULL;
@@ -501,7 +504,7 @@ import_action (GtkWidget  *widget,
 
       for (i = 0; i < self->summary->hubs->len; i++)
         {
-          AttestHubTotal *hub = g_ptr_array_index (self->summary->hubs, i);
+          AttestHubSummary *hub = g_ptr_array_index (self->summary->hubs, i);
 
           g_ptr_array_add (ids, g_strdup_printf ("hub-%u", i));
           g_ptr_array_add (labels, attest_gui_sanitize (hub->name, ATTEST_SANITIZE_DEFAULT));
@@ -683,8 +686,10 @@ open_workspace (AttestWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *base = g_path_get_basename (self->db_path);
+  g_autofree char *display = g_filename_display_name (base);
+  g_autofree char *safe = attest_gui_sanitize (display, ATTEST_SANITIZE_DEFAULT);
 
-  adw_window_title_set_subtitle (self->content_title, base);
+  adw_window_title_set_subtitle (self->content_title, safe);
 
   /* Creates the workspace (and migrates it) on first use, so that the
    * read-only connections of the views find a schema. */

@@ -7,28 +7,15 @@
 #include <gio/gio.h>
 
 #include "attest-store.h"
+#include "attest-store-summary.h"
 
 G_BEGIN_DECLS
 
 typedef struct
 {
-  char   *name;
-  gint64  finished_at;      /* ticks */
-  gint64  new_records;
-} AttestRecentImport;
-
-typedef struct
-{
-  char   *name;
-  char   *location;         /* nullable */
-  gint64  devices;
-} AttestHubTotal;
-
-typedef struct
-{
   AttestStoreStats  stats;
-  GPtrArray        *recent_imports;   /* AttestRecentImport, newest first */
-  GPtrArray        *hubs;             /* AttestHubTotal, by name */
+  GPtrArray        *recent_imports;   /* AttestImportLogEntry, newest first */
+  GPtrArray        *hubs;             /* AttestHubSummary, by name */
 } AttestWorkspaceSummary;
 
 #define ATTEST_TYPE_WORKSPACE_SUMMARY (attest_workspace_summary_get_type ())

@@ -16,7 +16,8 @@ struct _AttestEventList
   GObject            parent_instance;
   char              *db_path;
   AttestStore       *store;       /* main-thread connection for pages */
-  AttestEventFilter *filter;
+  AttestEventFilter *filter;      /* as last asked for */
+  AttestEventFilter *applied;     /* what anchors and pages belong to */
   GArray            *anchors;     /* gint64: id of each page's first row */
   guint              n_items;
   GHashTable        *pages;       /* page index -> GPtrArray of AttestEvent */
@@ -30,6 +31,7 @@ enum {
   PROP_0,
   PROP_LOADING,
   PROP_COUNT,
+  PROP_ERROR,
   N_PROPS
 };
 
@@ -52,6 +54,19 @@ attest_event_list_get_n_items (GListModel *model)
   return ATTEST_EVENT_LIST (model)->n_items;
 }
 
+static void
+set_error (AttestEventList *self,
+           const GError    *error)
+{
+  /* Reported once per distinct problem; the view shows it. */
+  if (self->error != NULL && g_error_matches (self->error, error->domain, error->code)
+      && g_strcmp0 (self->error->message, error->message) == 0)
+    return;
+  g_clear_error (&self->error);
+  self->error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
 static GPtrArray *
 fetch_page (AttestEventList *self,
             guint            page)
@@ -71,15 +86,17 @@ fetch_page (AttestEventList *self,
       self->store = attest_store_open (self->db_path, ATTEST_STORE_OPEN_READONLY, &error);
       if (self->store == NULL)
         {
-          g_warning ("Cannot read events: %s", error->message);
+          set_error (self, error);
           return NULL;
         }
     }
-  rows = attest_store_query_events (self->store, self->filter,
+  /* Until the count for a new filter is in, positions belong to the
+   * previous one: page with that. */
+  rows = attest_store_query_events (self->store, self->applied,
                                     g_array_index (self->anchors, gint64, page), PAGE, &error);
   if (rows == NULL)
     {
-      g_warning ("Cannot read events: %s", error->message);
+      set_error (self, error);
       return NULL;
     }
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), rows);
@@ -132,6 +149,7 @@ attest_event_list_finalize (GObject *object)
 
   g_clear_pointer (&self->store, attest_store_unref);
   g_clear_pointer (&self->filter, attest_event_filter_free);
+  g_clear_pointer (&self->applied, attest_event_filter_free);
   g_clear_pointer (&self->anchors, g_array_unref);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_queue_clear (&self->lru);
@@ -156,6 +174,9 @@ attest_event_list_get_property (GObject    *object,
     case PROP_COUNT:
       g_value_set_int64 (value, self->n_items);
       break;
+    case PROP_ERROR:
+      g_value_set_boxed (value, self->error);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -176,6 +197,9 @@ attest_event_list_class_init (AttestEventListClass *klass)
   properties[PROP_COUNT] =
     g_param_spec_int64 ("count", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -185,6 +209,7 @@ attest_event_list_init (AttestEventList *self)
   self->anchors = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->filter = attest_event_filter_new ();
+  self->applied = attest_event_filter_new ();
 }
 
 AttestEventList *
@@ -290,8 +315,9 @@ scan_done (GObject      *source,
           g_debug ("Event scan cancelled");
           return;
         }
-      g_clear_error (&self->error);
-      self->error = g_steal_pointer (&error);
+      set_error (self, error);
+      attest_event_filter_free (self->applied);
+      self->applied = g_steal_pointer (&d->filter);
       old_n = self->n_items;
       self->n_items = 0;
       g_array_set_size (self->anchors, 0);
@@ -304,7 +330,13 @@ scan_done (GObject      *source,
       return;
     }
 
-  g_clear_error (&self->error);
+  if (self->error != NULL)
+    {
+      g_clear_error (&self->error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+    }
+  attest_event_filter_free (self->applied);
+  self->applied = g_steal_pointer (&d->filter);
   old_n = self->n_items;
   g_array_unref (self->anchors);
   self->anchors = g_steal_pointer (&d->anchors);

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AttestEventList, attest_event_list, ATTEST, EVENT_LIST, GObject)
 
 AttestEventList         *attest_event_list_new         (const char              *db_path);
+/* The filter last asked for (the rows shown follow it once loading ends). */
 const AttestEventFilter *attest_event_list_get_filter  (AttestEventList         *self);
 /* Starts counting the matches in a worker thread; items-changed follows. */
 void                     attest_event_list_set_filter  (AttestEventList         *self,
@@ -25,6 +26,7 @@ void                     attest_event_list_set_filter  (AttestEventList         
 void                     attest_event_list_refresh     (AttestEventList         *self);
 gboolean                 attest_event_list_get_loading (AttestEventList         *self);
 gint64                   attest_event_list_get_count   (AttestEventList         *self);
+/* The last problem counting or reading rows ("error" is notified). */
 const GError            *attest_event_list_get_error   (AttestEventList         *self);
 
 G_END_DECLS

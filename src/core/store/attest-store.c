@@ -498,8 +498,9 @@ attest_store_get_stats (AttestStore      *store,
     { &stats->audit_events, "SELECT count(*) FROM audit_events INDEXED BY audit_events_ids" },
     { &stats->sources, "SELECT count(*) FROM sources" },
     { &stats->fts_pending, "SELECT count(*) FROM fts_pending" },
-    { &stats->first_event, "SELECT min(id) FROM audit_events" },
-    { &stats->last_event, "SELECT max(id) FROM audit_events" },
+    /* ids are milliseconds * 64 (+ a counter): back to ticks */
+    { &stats->first_event, "SELECT (min(id) >> 6) * 10000 FROM audit_events" },
+    { &stats->last_event, "SELECT (max(id) >> 6) * 10000 FROM audit_events" },
     { &stats->last_import, "SELECT max(finished_at) FROM imports" },
   };
   guint i;

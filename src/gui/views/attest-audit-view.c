@@ -152,7 +152,12 @@ update_status (AttestAuditView *self)
   gtk_spinner_set_spinning (self->spinner, loading);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
   if (loading)
-    return;
+    {
+      /* The rows on screen belong to the previous search until the count
+       * is in: say so rather than show a stale number. */
+      gtk_label_set_label (self->count_label, has_search (self) ? _("Searching…") : _("Counting…"));
+      return;
+    }
 
   if (error != NULL)
     {
@@ -332,10 +337,13 @@ static void
 attest_audit_view_dispose (GObject *object)
 {
   AttestAuditView *self = ATTEST_AUDIT_VIEW (object);
+  GtkWidget *child;
 
   if (self->events)
     g_signal_handlers_disconnect_by_data (self->events, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATTEST_TYPE_AUDIT_VIEW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->events);
   g_clear_pointer (&self->store, attest_store_unref);
   g_clear_pointer (&self->raw_json, g_free);
@@ -425,6 +433,8 @@ attest_audit_view_set_store (AttestAuditView *self,
   self->store = attest_store_ref (store);
   self->events = attest_event_list_new (attest_store_get_path (store));
   g_signal_connect_object (self->events, "notify::loading", G_CALLBACK (events_notify_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->events, "notify::error", G_CALLBACK (events_notify_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->events, "notify::count", G_CALLBACK (events_notify_cb),
                            self, G_CONNECT_SWAPPED);

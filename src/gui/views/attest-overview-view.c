@@ -55,8 +55,11 @@ static void
 attest_overview_view_dispose (GObject *object)
 {
   AttestOverviewView *self = ATTEST_OVERVIEW_VIEW (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ATTEST_TYPE_OVERVIEW_VIEW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->summary, attest_workspace_summary_unref);
   G_OBJECT_CLASS (attest_overview_view_parent_class)->dispose (object);
 }
@@ -110,17 +113,14 @@ set_count (AttestStatTile *tile,
   attest_stat_tile_set_value (tile, text);
 }
 
-/* AttestStoreStats.first_event/last_event hold audit event row ids, which
- * encode the event time as milliseconds * 64 (see the audit_events schema
- * in attest-store.c and attest-cli stats). */
 static char *
-format_event_day (gint64 event_row_id)
+format_event_day (gint64 ticks)
 {
   g_autoptr(GDateTime) dt = NULL;
 
-  if (event_row_id == ATTEST_TIME_NONE)
+  if (ticks == ATTEST_TIME_NONE)
     return NULL;
-  dt = attest_time_to_datetime (event_row_id / 64 * ATTEST_TICKS_PER_MS);
+  dt = attest_time_to_datetime (ticks);
   return dt ? g_date_time_format (dt, "%Y-%m-%d") : NULL;
 }
 
@@ -162,12 +162,26 @@ update_hubs (AttestOverviewView *self)
   clear_list (self->hubs_list);
   for (i = 0; i < hubs->len; i++)
     {
-      AttestHubTotal *hub = g_ptr_array_index (hubs, i);
+      AttestHubSummary *hub = g_ptr_array_index (hubs, i);
       g_autofree char *count = attest_gui_format_count (hub->devices);
       g_autofree char *suffix = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s device", "%s devices",
                                                               (gulong) hub->devices),
                                                  count);
-      GtkWidget *row = new_row (hub->name, hub->location, suffix);
+      g_autoptr(GString) subtitle = g_string_new (hub->location);
+      GtkWidget *row;
+
+      if (hub->edge_devices > 0)
+        {
+          g_autofree char *edge = attest_gui_format_count (hub->edge_devices);
+
+          if (subtitle->len > 0)
+            g_string_append (subtitle, " · ");
+          g_string_append_printf (subtitle,
+                                  g_dngettext (GETTEXT_PACKAGE, "%s IoT Edge device", "%s IoT Edge devices",
+                                               (gulong) hub->edge_devices),
+                                  edge);
+        }
+      row = new_row (hub->name, subtitle->str, suffix);
 
       g_object_set_data_full (G_OBJECT (row), "attest-hub", g_strdup (hub->name), g_free);
       gtk_list_box_append (self->hubs_list, row);
@@ -186,14 +200,16 @@ update_imports (AttestOverviewView *self)
   clear_list (self->imports_list);
   for (i = 0; i < imports->len; i++)
     {
-      AttestRecentImport *entry = g_ptr_array_index (imports, i);
+      AttestImportLogEntry *entry = g_ptr_array_index (imports, i);
       g_autofree char *when = attest_gui_format_ticks (entry->finished_at);
       g_autofree char *count = attest_gui_format_count (entry->new_records);
       g_autofree char *suffix = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s new record", "%s new records",
                                                               (gulong) entry->new_records),
                                                  count);
+      g_autofree char *subtitle = entry->format ? g_strdup_printf ("%s · %s", when, entry->format)
+                                                : g_strdup (when);
 
-      gtk_list_box_append (self->imports_list, new_row (entry->name, when, suffix));
+      gtk_list_box_append (self->imports_list, new_row (entry->name, subtitle, suffix));
     }
 
   last = attest_gui_format_ticks (self->summary->stats.last_import);

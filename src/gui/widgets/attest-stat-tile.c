@@ -31,7 +31,11 @@ G_DEFINE_FINAL_TYPE (AttestStatTile, attest_stat_tile, GTK_TYPE_WIDGET)
 static void
 attest_stat_tile_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), ATTEST_TYPE_STAT_TILE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (attest_stat_tile_parent_class)->dispose (object);
 }
 
