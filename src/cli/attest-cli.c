@@ -628,6 +628,8 @@ main (int argc, char **argv)
   guint i;
 
   setlocale (LC_ALL, "");
+  /* Debug and info messages must never mix with --json on stdout. */
+  g_log_writer_default_set_use_stderr (TRUE);
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -96,6 +96,8 @@ test_fts_expression (void)
     { "   ", NULL },
     { "*", NULL },
     { "-- ; DROP TABLE audit_events", "\"DROP\" \"TABLE\" \"audit_events\"" },
+    { "0B5E7C2A-1111-2222-3333-444455556666", "(\"0B5E7C2A-1111-2222-3333-444455556666\" OR \"0b5e7c2a111122223333444455556666\")" },
+    { "caller:0b5e7c2a-1111-2222-3333-444455556666", "caller : (\"0b5e7c2a-1111-2222-3333-444455556666\" OR \"0b5e7c2a111122223333444455556666\")" },
   };
   guint i;
 
@@ -146,6 +148,11 @@ test_search (Fixture       *f,
     g_assert_cmpstr (attest_event_get_time (g_ptr_array_index (rows, i - 1)), >,
                      attest_event_get_time (g_ptr_array_index (rows, i)));
   g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* a service principal's GUID as typed, in any case */
+  g_free (filter->text);
+  filter->text = g_strdup ("0B5E7C2A-1111-2222-3333-444455556666");
+  g_assert_cmpuint (count_query (f, filter), ==, N_EVENTS / 4);
 
   /* a caller's address as typed */
   g_free (filter->text);

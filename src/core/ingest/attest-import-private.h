@@ -123,6 +123,9 @@ gboolean  _attest_may_hold_secret    (const char     *raw,
                                       gsize           len);
 void      _attest_search_add         (GString        *search,
                                       const char     *text);
+void      _attest_search_add_resource (GString       *search,
+                                       const char    *resource_id);
+
 void      _attest_search_add_values  (GString        *search,
                                       AttestJsonNode *node);
 

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "attest-digest-stream.h"
+#include "attest-event-query.h"
 #include "attest-import-private.h"
 
 G_DEFINE_QUARK (attest-import-error-quark, attest_import_error)
@@ -284,42 +285,109 @@ _attest_write_redacted (AttestJsonNode *node,
   return write_redacted (node, out, FALSE, sorted);
 }
 
+/* Appends @text for the full-text index.  A GUID becomes one token (its hex
+ * digits, lower-case) instead of five: attest_fts_expression() searches a
+ * typed GUID the same way (PERF.md 2.6: fewer tokens per row). */
 void
 _attest_search_add (GString    *search,
                     const char *text)
 {
+  gsize len;
+
   if (text == NULL || text[0] == '\0')
     return;
   if (search->len > 0)
     g_string_append_c (search, ' ');
-  g_string_append (search, text);
+  len = strlen (text);
+  if (attest_text_is_guid (text, len))
+    {
+      gsize i;
+      for (i = 0; i < len; i++)
+        if (text[i] != '-')
+          g_string_append_c (search, g_ascii_tolower (text[i]));
+      return;
+    }
+  g_string_append_len (search, text, len);
+}
+
+/* The names in an ARM resource id, without the types around them:
+ * "/subscriptions/S/resourceGroups/rg-edge/providers/Microsoft.Devices/
+ * IotHubs/hub-1/devices/cam-7" -> "rg-edge hub-1 cam-7".  The provider and
+ * type words are in every row (and in the operation): no use searching. */
+void
+_attest_search_add_resource (GString    *search,
+                             const char *resource_id)
+{
+  g_auto(GStrv) parts = NULL;
+  guint i, n;
+  int providers = -1;
+
+  if (resource_id == NULL || *resource_id == '\0')
+    return;
+  parts = g_strsplit (resource_id, "/", -1);
+  n = g_strv_length (parts);
+  for (i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (parts[i], "providers") == 0)
+      {
+        providers = i;
+        break;
+      }
+  for (i = 0; i + 1 < n; i++)
+    if (g_ascii_strcasecmp (parts[i], "resourceGroups") == 0)
+      _attest_search_add (search, parts[i + 1]);
+  if (providers < 0)
+    return;
+  /* providers/<namespace>/<type>/<name>[/<type>/<name>…] */
+  for (i = providers + 3; i < n; i += 2)
+    _attest_search_add (search, parts[i]);
 }
 
 /* Decoded scalar values of a (possibly nested) object, no keys: the lean
- * full-text form (PERF.md, 2.6). */
-void
-_attest_search_add_values (GString        *search,
-                           AttestJsonNode *node)
+ * full-text form (PERF.md, 2.6).  Strings that hold JSON (an ARM request
+ * body) contribute their values too. */
+static void
+search_add_values (GString        *search,
+                   AttestJsonNode *node,
+                   gboolean        json_strings,
+                   guint           depth)
 {
   AttestJsonNode *c;
 
-  if (node == NULL)
+  if (node == NULL || depth > 8)
     return;
   switch (node->type)
     {
     case ATTEST_JSON_STRING:
-    case ATTEST_JSON_NUMBER:
-      if (node->str_len > 0 && node->str_len < 2048)
+      if (json_strings && node->str_len > 1 && (node->str[0] == '{' || node->str[0] == '['))
+        {
+          g_autoptr(AttestJsonDoc) doc = attest_json_doc_new ();
+          AttestJsonNode *parsed = attest_json_doc_parse (doc, node->str, node->str_len, NULL);
+          if (parsed != NULL)
+            {
+              search_add_values (search, parsed, FALSE, depth + 1);
+              break;
+            }
+        }
+      if (node->str_len > 0 && node->str_len < 1024)
         _attest_search_add (search, node->str);
       break;
+    case ATTEST_JSON_NUMBER:
+      break; /* status codes and counts: in the record, not worth a token */
     case ATTEST_JSON_OBJECT:
     case ATTEST_JSON_ARRAY:
       for (c = node->first_child; c; c = c->next)
-        _attest_search_add_values (search, c);
+        search_add_values (search, c, json_strings, depth + 1);
       break;
     default:
       break;
     }
+}
+
+void
+_attest_search_add_values (GString        *search,
+                           AttestJsonNode *node)
+{
+  search_add_values (search, node, TRUE, 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1068,7 +1136,7 @@ attest_import_file (AttestStore                *store,
     total = g_file_info_get_size (info);
 
   digest = attest_digest_stream_new (G_INPUT_STREAM (fin));
-  buffered = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (digest, 4096));
+  buffered = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (digest, 256 * 1024));
   if (g_buffered_input_stream_fill (buffered, 4096, cancellable, &local) < 0)
     goto fail;
   head = g_buffered_input_stream_peek_buffer (buffered, &head_len);

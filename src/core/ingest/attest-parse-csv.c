@@ -209,12 +209,11 @@ _attest_parse_csv_file (AttestImport             *imp,
   static const char *const corr_cols[] = { "CorrelationId", "correlationId", NULL };
   static const char *const props_cols[] = { "Properties_d", "Properties", "properties", NULL };
   static const char *const substatus_cols[] = { "ActivitySubstatusValue", NULL };
-  static const char *const ip_cols[] = { "CallerIpAddress", NULL };
   g_autoptr(GDataInputStream) data = g_data_input_stream_new (input);
   g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) row = g_ptr_array_new_with_free_func (g_free);
   CsvReader r = { data, cancellable, 1, 1 };
-  int c_time, c_op, c_id, c_caller, c_status, c_level, c_cat, c_res, c_corr, c_props, c_sub, c_ip;
+  int c_time, c_op, c_id, c_caller, c_status, c_level, c_cat, c_res, c_corr, c_props, c_sub;
   GString *raw = g_string_new (NULL);
   gboolean ok = FALSE;
   guint i;
@@ -260,7 +259,6 @@ _attest_parse_csv_file (AttestImport             *imp,
   c_corr = column (header, corr_cols);
   c_props = column (header, props_cols);
   c_sub = column (header, substatus_cols);
-  c_ip = column (header, ip_cols);
 
   if (c_time < 0)
     {
@@ -279,7 +277,6 @@ _attest_parse_csv_file (AttestImport             *imp,
     {
       AttestEventRecord rec = { 0 };
       g_autofree char *hub = NULL;
-      g_autofree char *lower_res = NULL;
       const char *t;
       gboolean added;
       AttestJsonNode *props = NULL;
@@ -352,16 +349,9 @@ _attest_parse_csv_file (AttestImport             *imp,
         rec.kind = "resource-log";
 
       g_string_truncate (imp->search, 0);
-      if (rec.resource_id)
-        {
-          const char *p;
-          lower_res = g_ascii_strdown (rec.resource_id, -1);
-          p = strstr (lower_res, "/providers/");
-          _attest_search_add (imp->search, p ? p + 11 : lower_res);
-        }
+      _attest_search_add_resource (imp->search, rec.resource_id);
       _attest_search_add (imp->search, rec.status);
       _attest_search_add (imp->search, cell (row, c_sub));
-      _attest_search_add (imp->search, cell (row, c_ip));
       if (cell (row, c_props))
         {
           props = attest_json_doc_parse (imp->inner, cell (row, c_props), strlen (cell (row, c_props)), NULL);

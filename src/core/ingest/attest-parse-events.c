@@ -56,21 +56,6 @@ localizable (AttestImport   *imp,
   return _attest_node_text (imp, object, key, error);
 }
 
-/* The part of an ARM id worth searching: after "/providers/". */
-static void
-search_add_resource (GString    *search,
-                     const char *resource_id)
-{
-  const char *p;
-
-  if (resource_id == NULL)
-    return;
-  p = strstr (resource_id, "/providers/");
-  if (p == NULL)
-    p = strstr (resource_id, "/PROVIDERS/");
-  _attest_search_add (search, p ? p + strlen ("/providers/") : resource_id);
-}
-
 /* A property value that is itself JSON ("requestbody", IoT Hub resource-log
  * properties): parse it into the inner document, or NULL. */
 static AttestJsonNode *
@@ -190,13 +175,12 @@ _attest_parse_activity_event (AttestImport   *imp,
   rec.hub = hub;
 
   g_string_truncate (imp->search, 0);
-  search_add_resource (imp->search, rec.resource_id);
+  _attest_search_add_resource (imp->search, rec.resource_id);
   _attest_search_add (imp->search, rec.status);
   _attest_search_add (imp->search, sub_status);
   _attest_search_add (imp->search, attest_json_get_string (node, "description"));
   claims = attest_json_get (node, "claims");
   _attest_search_add (imp->search, attest_json_get_string (claims, "name"));
-  _attest_search_add (imp->search, attest_json_path_string (node, "httpRequest.clientIpAddress"));
   props = attest_json_get (node, "properties");
   if (props && props->type != ATTEST_JSON_OBJECT && props->type != ATTEST_JSON_NULL)
     {
@@ -286,11 +270,10 @@ _attest_parse_diagnostic_record (AttestImport   *imp,
     rec.caller = attest_json_get_string (node, "caller");
 
   g_string_truncate (imp->search, 0);
-  search_add_resource (imp->search, rec.resource_id);
+  _attest_search_add_resource (imp->search, rec.resource_id);
   _attest_search_add (imp->search, rec.status);
   _attest_search_add (imp->search, attest_json_get_string (node, "resultSignature"));
   _attest_search_add (imp->search, attest_json_get_string (node, "resultDescription"));
-  _attest_search_add (imp->search, attest_json_get_string (node, "callerIpAddress"));
   _attest_search_add (imp->search, attest_json_path_string (identity, "claims.name"));
 
   props = attest_json_get (node, "properties");

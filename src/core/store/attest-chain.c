@@ -241,8 +241,7 @@ attest_store_verify_chain (AttestStore       *store,
 out:
   for (k = 1; k < ATTEST_N_KINDS; k++)
     sqlite3_finalize (selects[k]);
-  if (canon.buf)
-    g_byte_array_unref (canon.buf);
+  _attest_canon_clear (&canon);
   _attest_store_exec (store, "COMMIT", NULL);
   return ret;
 }

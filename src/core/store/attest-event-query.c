@@ -205,6 +205,27 @@ append_phrase (GString    *out,
   g_string_append_c (out, '"');
 }
 
+gboolean
+attest_text_is_guid (const char *s,
+                     gsize       len)
+{
+  static const guint8 groups[] = { 8, 4, 4, 4, 12 };
+  gsize i = 0;
+  guint g, k;
+
+  if (len != 36)
+    return FALSE;
+  for (g = 0; g < G_N_ELEMENTS (groups); g++)
+    {
+      for (k = 0; k < groups[g]; k++, i++)
+        if (!g_ascii_isxdigit (s[i]))
+          return FALSE;
+      if (g + 1 < G_N_ELEMENTS (groups) && s[i++] != '-')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 is_operator (const char *t)
 {
@@ -322,9 +343,28 @@ attest_fts_expression (const char *text)
         g_string_append_c (out, ' ');
       if (column)
         g_string_append_printf (out, "%s : ", column);
-      append_phrase (out, word, len);
-      if (prefix)
-        g_string_append_c (out, '*');
+      if (attest_text_is_guid (word, len))
+        {
+          /* Indexed as one token in the search text (hex digits only) and
+           * as five in the caller column: either way matches. */
+          g_autoptr(GString) compact = g_string_new (NULL);
+          gsize k;
+
+          for (k = 0; k < len; k++)
+            if (word[k] != '-')
+              g_string_append_c (compact, g_ascii_tolower (word[k]));
+          g_string_append_c (out, '(');
+          append_phrase (out, word, len);
+          g_string_append (out, " OR ");
+          append_phrase (out, compact->str, compact->len);
+          g_string_append_c (out, ')');
+        }
+      else
+        {
+          append_phrase (out, word, len);
+          if (prefix)
+            g_string_append_c (out, '*');
+        }
       need_operand = FALSE;
     }
 

@@ -53,6 +53,10 @@ gboolean           attest_event_filter_equal (const AttestEventFilter *a,
  * can be, word* is a prefix search, caller:/operation: limit a term to a
  * column.  Never produces an FTS5 syntax error.  NULL for an empty query. */
 char              *attest_fts_expression     (const char *text);
+/* 8-4-4-4-12 hex digits.  The search text holds GUIDs as one token (their
+ * hex digits, lower-case); attest_fts_expression() matches both forms. */
+gboolean           attest_text_is_guid       (const char *s,
+                                              gsize       len);
 
 /* Newest first, at most @limit events with id <= @max_id (G_MAXINT64 for
  * the newest). */

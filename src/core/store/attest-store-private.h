@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <openssl/evp.h>
+
 #include "attest-store.h"
 
 G_BEGIN_DECLS
@@ -34,6 +36,8 @@ gboolean  _attest_store_prepare    (AttestStore   *store,
 typedef struct
 {
   GByteArray *buf;
+  EVP_MD     *md;
+  EVP_MD_CTX *ctx;
 } AttestCanon;
 
 void         _attest_canon_begin   (AttestCanon  *canon,
@@ -48,6 +52,7 @@ void         _attest_canon_text    (AttestCanon  *canon,
 void         _attest_canon_null    (AttestCanon  *canon);
 void         _attest_canon_finish  (AttestCanon  *canon,
                                     guint8        out[32]);
+void         _attest_canon_clear   (AttestCanon  *canon);
 const char  *_attest_chain_select  (int           kind);
 
 G_END_DECLS

@@ -210,7 +210,23 @@ _attest_canon_finish (AttestCanon *canon,
 {
   unsigned int n = 32;
 
-  EVP_Digest (canon->buf->data, canon->buf->len, out, &n, EVP_sha256 (), NULL);
+  /* One context and one fetched digest per canon, not per record. */
+  if (canon->md == NULL)
+    {
+      canon->md = EVP_MD_fetch (NULL, "SHA256", NULL);
+      canon->ctx = EVP_MD_CTX_new ();
+    }
+  EVP_DigestInit_ex (canon->ctx, canon->md, NULL);
+  EVP_DigestUpdate (canon->ctx, canon->buf->data, canon->buf->len);
+  EVP_DigestFinal_ex (canon->ctx, out, &n);
+}
+
+void
+_attest_canon_clear (AttestCanon *canon)
+{
+  g_clear_pointer (&canon->buf, g_byte_array_unref);
+  g_clear_pointer (&canon->ctx, EVP_MD_CTX_free);
+  g_clear_pointer (&canon->md, EVP_MD_free);
 }
 
 /* The SELECT that reads a record's canonical columns back, in the order
@@ -358,7 +374,11 @@ attest_store_writer_begin (AttestStore *store,
 
   /* A bigger page cache keeps the random event-id index in memory
    * (PERF.md, 5.5); it is given back at commit. */
-  if (!_attest_store_exec (store, "PRAGMA cache_size = -65536; BEGIN IMMEDIATE", error))
+  /* No checkpoint in the middle of an import: the rows and then the
+   * search index go to the WAL, and one checkpoint follows at the end
+   * (attest_store_index_pending) instead of one per phase. */
+  if (!_attest_store_exec (store, "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0; "
+                           "BEGIN IMMEDIATE", error))
     return NULL;
   w->open = TRUE;
 
@@ -395,9 +415,8 @@ attest_store_writer_free (AttestStoreWriter *w)
   for (i = 0; i < N_STMTS; i++)
     sqlite3_finalize (w->stmts[i]);
   if (w->open)
-    _attest_store_exec (w->store, "ROLLBACK; PRAGMA cache_size = -2000", NULL);
-  if (w->canon.buf)
-    g_byte_array_unref (w->canon.buf);
+    _attest_store_exec (w->store, "ROLLBACK; PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000", NULL);
+  _attest_canon_clear (&w->canon);
   g_hash_table_unref (w->hubs);
   g_free (w->source_name);
   g_free (w->locator);
@@ -1032,6 +1051,6 @@ attest_store_writer_commit (AttestStoreWriter *w,
   if (!_attest_store_exec (w->store, "COMMIT", error))
     return FALSE;
   w->open = FALSE;
-  _attest_store_exec (w->store, "PRAGMA cache_size = -2000", NULL);
+  _attest_store_exec (w->store, "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000", NULL);
   return TRUE;
 }

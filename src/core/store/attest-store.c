@@ -579,5 +579,7 @@ attest_store_index_pending (AttestStore  *store,
       _attest_store_exec (store, "ROLLBACK", NULL);
       return FALSE;
     }
-  return TRUE;
+  /* The one checkpoint of an import (the writer turned them off).  PASSIVE:
+   * never waits for readers, such as a window showing the workspace. */
+  return _attest_store_exec (store, "PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint (PASSIVE)", error);
 }
