@@ -91,8 +91,9 @@ store_event (AttestImport      *imp,
        * record imported from two files (whitespace aside) is one event. */
       g_string_truncate (imp->scratch, 0);
       attest_json_node_write_compact (node, imp->scratch);
-      sha_id = _attest_sha256_hex (imp->scratch->str, imp->scratch->len);
-      sha_id = g_strconcat ("sha256:", (char *) g_steal_pointer (&sha_id), NULL);
+      g_autofree char *hex = _attest_sha256_hex (imp->scratch->str, imp->scratch->len);
+
+      sha_id = g_strconcat ("sha256:", hex, NULL);
       rec->event_id = sha_id;
     }
   rec->search = imp->search->str;
