@@ -82,13 +82,34 @@ digits (const char *s,
   return TRUE;
 }
 
+/* Fractional seconds as 100 ns ticks: up to 7 digits count, more are
+ * truncated on purpose. */
+static gint64
+parse_fraction (const char **p)
+{
+  const char *s = *p;
+  gint64 frac = 0;
+  int digits = 0;
+
+  for (; g_ascii_isdigit (*s); s++)
+    if (digits < 7)
+      {
+        frac = frac * 10 + (*s - '0');
+        digits++;
+      }
+  for (; digits < 7; digits++)
+    frac *= 10;
+  *p = s;
+  return frac;
+}
+
 /* ISO 8601 as Azure writes it: YYYY-MM-DDTHH:MM[:SS[.f{1,7}+]] then Z,
  * ±HH:MM, ±HHMM or nothing (= UTC). */
 static AttestTimeResult
 parse_iso (const char *s,
            gint64     *ticks)
 {
-  int y, mo, d, h, mi, sec = 0, frac_digits = 0;
+  int y, mo, d, h, mi, sec = 0;
   gint64 frac = 0, t;
   int off = 0;
   gboolean unknown;
@@ -110,20 +131,7 @@ parse_iso (const char *s,
           s++;
           if (!g_ascii_isdigit (*s))
             return ATTEST_TIME_INVALID;
-          while (g_ascii_isdigit (*s))
-            {
-              if (frac_digits < 7)
-                {
-                  frac = frac * 10 + (*s - '0');
-                  frac_digits++;
-                }
-              s++;
-            }
-          while (frac_digits < 7)
-            {
-              frac *= 10;
-              frac_digits++;
-            }
+          frac = parse_fraction (&s);
         }
     }
   if (*s == 'Z' || *s == 'z')
@@ -172,7 +180,6 @@ parse_us (const char *s,
 {
   int mo = 0, d = 0, y = 0, h = 0, mi = 0, sec = 0;
   gint64 frac = 0;
-  int frac_digits = 0;
   char *end;
 
   mo = strtol (s, &end, 10);
@@ -209,20 +216,7 @@ parse_us (const char *s,
       if (*s == '.')
         {
           s++;
-          while (g_ascii_isdigit (*s))
-            {
-              if (frac_digits < 7)
-                {
-                  frac = frac * 10 + (*s - '0');
-                  frac_digits++;
-                }
-              s++;
-            }
-          while (frac_digits < 7)
-            {
-              frac *= 10;
-              frac_digits++;
-            }
+          frac = parse_fraction (&s);
         }
     }
   while (*s == ' ')
