@@ -161,25 +161,36 @@ _attest_sha256_hex (const char *data,
   return hex;
 }
 
+/* Case-insensitive strstr for ASCII needles (resource ids vary in case). */
+static const char *
+find_ci (const char *haystack,
+         const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (; *haystack; haystack++)
+    if (g_ascii_strncasecmp (haystack, needle, n) == 0)
+      return haystack;
+  return NULL;
+}
+
 /* ".../providers/Microsoft.Devices/IotHubs/<name>[/...]" -> "<name>" (lower-case). */
 char *
 _attest_hub_from_resource (const char *resource_id)
 {
   static const char marker[] = "/providers/microsoft.devices/iothubs/";
-  g_autofree char *lower = NULL;
   const char *p, *end;
 
   if (resource_id == NULL)
     return NULL;
-  lower = g_ascii_strdown (resource_id, -1);
-  p = strstr (lower, marker);
+  p = find_ci (resource_id, marker);
   if (p == NULL)
     return NULL;
   p += sizeof marker - 1;
   end = strchr (p, '/');
   if (end == p || *p == '\0')
     return NULL;
-  return end ? g_strndup (p, end - p) : g_strdup (p);
+  return g_ascii_strdown (p, end ? end - p : -1);
 }
 
 /* "contoso-hub.azure-devices.net" (what az adds as "hub") -> "contoso-hub". */
@@ -318,28 +329,39 @@ void
 _attest_search_add_resource (GString    *search,
                              const char *resource_id)
 {
-  g_auto(GStrv) parts = NULL;
-  guint i, n;
+  const char *seg, *next;
+  guint index = 0;
   int providers = -1;
+  gboolean group_name = FALSE;
 
   if (resource_id == NULL || *resource_id == '\0')
     return;
-  parts = g_strsplit (resource_id, "/", -1);
-  n = g_strv_length (parts);
-  for (i = 0; i < n; i++)
-    if (g_ascii_strcasecmp (parts[i], "providers") == 0)
-      {
-        providers = i;
-        break;
-      }
-  for (i = 0; i + 1 < n; i++)
-    if (g_ascii_strcasecmp (parts[i], "resourceGroups") == 0)
-      _attest_search_add (search, parts[i + 1]);
-  if (providers < 0)
-    return;
-  /* providers/<namespace>/<type>/<name>[/<type>/<name>…] */
-  for (i = providers + 3; i < n; i += 2)
-    _attest_search_add (search, parts[i]);
+  /* Walk the segments without copying the id: this runs for every event. */
+  for (seg = resource_id; seg != NULL; seg = next ? next + 1 : NULL, index++)
+    {
+      gsize len;
+
+      next = strchr (seg, '/');
+      len = next ? (gsize) (next - seg) : strlen (seg);
+      if (len == 0)
+        continue;
+      if (group_name)
+        {
+          g_autofree char *name = g_strndup (seg, len);
+          _attest_search_add (search, name);
+          group_name = FALSE;
+        }
+      else if (len == 14 && g_ascii_strncasecmp (seg, "resourceGroups", 14) == 0)
+        group_name = TRUE;
+      else if (len == 9 && g_ascii_strncasecmp (seg, "providers", 9) == 0)
+        providers = index;  /* again for extension resources (…/providers/Microsoft.Authorization/…) */
+      /* providers/<namespace>/<type>/<name>[/<type>/<name>…]: the names */
+      else if (providers >= 0 && index >= (guint) providers + 3 && (index - providers - 3) % 2 == 0)
+        {
+          g_autofree char *name = g_strndup (seg, len);
+          _attest_search_add (search, name);
+        }
+    }
 }
 
 /* Decoded scalar values of a (possibly nested) object, no keys: the lean
@@ -368,8 +390,17 @@ search_add_values (GString        *search,
               break;
             }
         }
-      if (node->str_len > 0 && node->str_len < 1024)
-        _attest_search_add (search, node->str);
+      if (node->str_len == 0 || node->str_len >= 1024)
+        break;
+      if (node->str[0] == '/' && find_ci (node->str, "/subscriptions/") == node->str)
+        _attest_search_add_resource (search, node->str);  /* an ARM id: its names */
+      else
+        {
+          gint64 t;
+          /* timestamps are in their own columns and the record */
+          if (node->str_len < 20 || node->str_len > 40 || attest_time_parse (node->str, &t) == ATTEST_TIME_INVALID)
+            _attest_search_add (search, node->str);
+        }
       break;
     case ATTEST_JSON_NUMBER:
       break; /* status codes and counts: in the record, not worth a token */
