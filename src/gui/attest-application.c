@@ -204,7 +204,10 @@ attest_application_init (AttestApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…] — files to import"));
+  /* G_OPTION_REMAINING already prints "[FILE…]" in the usage line. */
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Audit evidence for AI models on Azure IoT Edge fleets.\n"
+                                              "FILEs (Azure exports) are imported into the workspace."));
 }
 
 AttestApplication *
