@@ -211,7 +211,7 @@ run_attest () {
   printf "  attest-cli import     run %d: %6.2f s wall (%s s inside the CLI), peak RSS %s MB, rows visible to a reader at %s s; CPU stall %s\n" \
     "$1" "$WALL" "$secs" "$(mb "$RSS_KB")" "$(sed -n 's/^rows=//p' "$work/poll.out" | grep . || echo ?)" "$STALL"
   if [ -n "$split_rows" ]; then
-    echo "                        importer log: rows committed (incl. WAL checkpoint) after $split_rows s, search index built in ${split_fts:-?} s"
+    echo "                        importer log: rows committed after $split_rows s, search index built in ${split_fts:-?} s"
   fi
 }
 
@@ -324,7 +324,7 @@ echo "  rows visible to a reader after $a_rows s ($(div "$events" "$a_rows" 0) e
 a_split_rows=$(echo "$A_SPLIT_ROWS" | median)
 a_split_fts=$(echo "$A_SPLIT_FTS" | median)
 if [ "$a_split_rows" != nan ]; then
-  echo "  importer's own split: rows committed incl. checkpoint $a_split_rows s, then search index $a_split_fts s"
+  echo "  importer's own split: rows committed $a_split_rows s, then search index and the WAL checkpoint $a_split_fts s"
 fi
 
 if [ "${BENCH_SKIP_SHELL:-0}" != 1 ]; then
