@@ -563,6 +563,103 @@ test_bounded_memory (Fixture       *f,
   attest_import_result_clear (&result);
 }
 
+/* Envelopes larger than what is read whole (8 MiB) are walked member by
+ * member: a REST page, a records[] export and a state export. */
+static void
+test_large_envelopes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const guint n = 12000;
+  GString *page = g_string_new ("{\"nextLink\": null, \"value\": [\n");
+  GString *records = g_string_new ("{\"records\": [\n");
+  GString *state = g_string_new ("{\"arm\": {\"resources\": [{\"type\": \"Microsoft.Devices/IotHubs\", "
+                                 "\"name\": \"big-hub\", \"location\": \"westeurope\"}]},\n"
+                                 "\"configurations\": {\"admConfigurations\": {}, \"edgeDeployments\": {}},\n"
+                                 "\"devices\": {\n");
+  g_autofree char *pad = g_strnfill (600, 'x');
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+  g_autofree char *p3 = NULL;
+  AttestImportResult result;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("88888888-0000-0000-0000-%012u", i);
+      g_autofree char *ts = g_strdup_printf ("2024-10-01T%02u:%02u:%02u.%03uZ", i / 3600 % 24, i / 60 % 60, i % 60, i % 1000);
+      g_autofree char *ev = attest_test_activity_event (id, ts, "gina@contoso.com", "Microsoft.Devices/IotHubs/write", pad);
+
+      g_string_append_printf (page, "%s%s\n", i ? "," : "", ev);
+      g_string_append_printf (records, "%s{\"time\": \"%s\", \"resourceId\": \"/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.DEVICES/IOTHUBS/BIG-HUB\", "
+                              "\"operationName\": \"get\", \"category\": \"DeviceIdentityOperations\", \"level\": \"Information\", "
+                              "\"durationMs\": \"1\", \"properties\": \"{\\\"deviceId\\\":\\\"dev-%u\\\",\\\"pad\\\":\\\"%s\\\"}\"}\n",
+                              i ? "," : "", ts, i, pad);
+      g_string_append_printf (state, "%s\"dev-%u\": {\"identity\": {\"authentication\": {\"type\": \"sas\", "
+                              "\"symmetricKey\": {\"primaryKey\": \"RkFLRS1LRVk=\", \"secondaryKey\": \"RkFLRS1LRVk=\"}}, "
+                              "\"status\": \"enabled\"}, \"twin\": {\"properties\": {\"desired\": {\"note\": \"%s\"}}}}\n",
+                              i ? "," : "", i, pad);
+    }
+  g_string_append (page, "]}\n");
+  g_string_append (records, "]}\n");
+  g_string_append (state, "}}\n");
+  g_assert_cmpuint (page->len, >, 8 * 1024 * 1024);
+  g_assert_cmpuint (state->len, >, 8 * 1024 * 1024);
+  p1 = attest_test_write_file (f->dir, "page.json", page->str, page->len);
+  p2 = attest_test_write_file (f->dir, "records.json", records->str, records->len);
+  p3 = attest_test_write_file (f->dir, "state.json", state->str, state->len);
+  g_string_free (page, TRUE);
+  g_string_free (records, TRUE);
+  g_string_free (state, TRUE);
+
+  g_assert_true (import_path (f, p1, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.counts.new_records, ==, n);
+  g_assert_cmpstr (result.format, ==, "json-envelope");
+  attest_import_result_clear (&result);
+
+  g_assert_true (import_path (f, p2, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.counts.by_kind[ATTEST_KIND_EVENT], ==, n);
+  attest_import_result_clear (&result);
+
+  g_assert_true (import_path (f, p3, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.counts.by_kind[ATTEST_KIND_IDENTITY], ==, n);
+  g_assert_cmpint (result.counts.by_kind[ATTEST_KIND_TWIN], ==, n);
+  attest_import_result_clear (&result);
+  {
+    g_autoptr(sqlite3_stmt) stmt = NULL;
+    sqlite3_prepare_v2 (attest_store_get_db (f->store),
+                        "SELECT count(*) FROM identities i JOIN hubs h ON h.id = i.hub_id "
+                        "WHERE h.name = 'big-hub' AND instr (i.raw, 'RkFLRS1') = 0", -1, &stmt, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, n);
+  }
+
+  /* A broken element deep inside a large envelope is still named. */
+  {
+    g_autofree char *bad = NULL;
+    g_autoptr(GError) berr = NULL;
+    GString *b = g_string_new ("{\"value\": [\n");
+    for (i = 0; i < n; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("99999999-0000-0000-0000-%012u", i);
+        g_autofree char *ev = attest_test_activity_event (id, i == n - 1 ? "not a time" : "2024-11-01T00:00:00Z",
+                                                          "hal@contoso.com", "Microsoft.Devices/IotHubs/write", pad);
+        g_string_append_printf (b, "%s%s\n", i ? "," : "", ev);
+      }
+    g_string_append (b, "]}\n");
+    bad = attest_test_write_file (f->dir, "bad-page.json", b->str, b->len);
+    g_string_free (b, TRUE);
+    g_assert_false (import_path (f, bad, NULL, &result, &berr));
+    g_test_message ("%s", berr->message);
+    g_assert_nonnull (strstr (berr->message, "line 12001"));
+    g_assert_nonnull (strstr (berr->message, "eventTimestamp"));
+  }
+  check_chain (f);
+}
+
 /* A state export names its hub in its ARM template; --hub does not move it. */
 static void
 test_state_export_hub (Fixture       *f,
@@ -592,6 +689,7 @@ main (int argc, char **argv)
   g_test_add ("/import/bad-input", Fixture, NULL, fixture_setup, test_bad_input, fixture_teardown);
   g_test_add ("/import/all-or-nothing", Fixture, NULL, fixture_setup, test_all_or_nothing, fixture_teardown);
   g_test_add ("/import/dedupe-and-time-keys", Fixture, NULL, fixture_setup, test_dedupe_and_time_keys, fixture_teardown);
+  g_test_add ("/import/large-envelopes", Fixture, NULL, fixture_setup, test_large_envelopes, fixture_teardown);
   g_test_add ("/import/state-export-hub", Fixture, NULL, fixture_setup, test_state_export_hub, fixture_teardown);
   g_test_add ("/import/bounded-memory", Fixture, NULL, fixture_setup, test_bounded_memory, fixture_teardown);
   return g_test_run ();
