@@ -10,12 +10,7 @@
 #include "attest-importer.h"
 #include "attest-test-util.h"
 
-typedef struct
-{
-  char        *dir;
-  char        *db_path;
-  AttestStore *store;
-} Fixture;
+typedef AttestTestWorkspace Fixture;
 
 static void
 fixture_setup (Fixture       *f,
@@ -31,10 +26,7 @@ fixture_setup (Fixture       *f,
   AttestImportOptions options = { .hub = "hub-a" };
   guint i;
 
-  f->dir = attest_test_tmpdir_new ();
-  f->db_path = g_build_filename (f->dir, "workspace.db", NULL);
-  f->store = attest_store_open (f->db_path, ATTEST_STORE_OPEN_DEFAULT, &error);
-  g_assert_no_error (error);
+  attest_test_workspace_open (f);
 
   for (i = 0; i < 50; i++)
     {
@@ -63,9 +55,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_clear_pointer (&f->store, attest_store_unref);
-  attest_test_tmpdir_free (f->dir);
-  g_free (f->db_path);
+  attest_test_workspace_close (f);
 }
 
 static void

@@ -15,12 +15,7 @@
 
 #define N_EVENTS 2000
 
-typedef struct
-{
-  char        *dir;
-  char        *db_path;
-  AttestStore *store;
-} Fixture;
+typedef AttestTestWorkspace Fixture;
 
 static const char *callers[] = {
   "vera.becker@northwind.io", "li.wei@northwind.io", "0b5e7c2a-1111-2222-3333-444455556666", "jose.garcia@northwind.io",
@@ -41,10 +36,7 @@ fixture_setup (Fixture       *f,
   AttestImportResult result;
   guint i;
 
-  f->dir = attest_test_tmpdir_new ();
-  f->db_path = g_build_filename (f->dir, "workspace.db", NULL);
-  f->store = attest_store_open (f->db_path, ATTEST_STORE_OPEN_DEFAULT, &error);
-  g_assert_no_error (error);
+  attest_test_workspace_open (f);
 
   /* Event i at 2024-03-01 + i minutes; every 10th mentions firmware;
    * arrival order is shuffled in blocks to exercise time keys. */
@@ -72,9 +64,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_clear_pointer (&f->store, attest_store_unref);
-  attest_test_tmpdir_free (f->dir);
-  g_free (f->db_path);
+  attest_test_workspace_close (f);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "attest-autocleanups.h"
+#include "attest-importer.h"
 #include "attest-test-util.h"
 
 char *
@@ -137,4 +138,43 @@ attest_test_activity_event (const char *event_id,
     "\"claims\":{\"name\":\"Test Person\",\"iat\":\"1421876371\"},"
     "\"properties\":{\"statusCode\":\"OK\",\"description\":\"%s\"}}",
     event_id, timestamp, caller, event_id, operation, operation, description);
+}
+
+void
+attest_test_workspace_open (AttestTestWorkspace *ws)
+{
+  g_autoptr(GError) error = NULL;
+
+  ws->dir = attest_test_tmpdir_new ();
+  ws->db_path = g_build_filename (ws->dir, "workspace.db", NULL);
+  ws->store = attest_store_open (ws->db_path, ATTEST_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+}
+
+void
+attest_test_workspace_close (AttestTestWorkspace *ws)
+{
+  g_clear_pointer (&ws->store, attest_store_unref);
+  g_clear_pointer (&ws->dir, attest_test_tmpdir_free);
+  g_clear_pointer (&ws->db_path, g_free);
+}
+
+gboolean
+attest_test_workspace_import (AttestTestWorkspace *ws,
+                              const char          *path,
+                              const char          *hub,
+                              gint64              *new_records,
+                              GError             **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AttestImportOptions options = { 0 };
+  AttestImportResult result;
+
+  options.hub = hub;
+  if (!attest_import_file (ws->store, file, &options, NULL, NULL, NULL, &result, error))
+    return FALSE;
+  if (new_records)
+    *new_records = result.counts.new_records;
+  attest_import_result_clear (&result);
+  return TRUE;
 }

@@ -11,6 +11,23 @@
 
 G_BEGIN_DECLS
 
+/* A fresh workspace in a temporary directory, for GTest fixtures. */
+typedef struct
+{
+  char        *dir;
+  char        *db_path;
+  AttestStore *store;
+} AttestTestWorkspace;
+
+void         attest_test_workspace_open    (AttestTestWorkspace *ws);
+void         attest_test_workspace_close   (AttestTestWorkspace *ws);
+/* Imports a file the way attest-cli does; @hub may be NULL. */
+gboolean     attest_test_workspace_import  (AttestTestWorkspace *ws,
+                                            const char          *path,
+                                            const char          *hub,
+                                            gint64              *new_records,
+                                            GError             **error);
+
 /* A fresh temporary directory, removed by attest_test_tmpdir_free(). */
 char        *attest_test_tmpdir_new        (void);
 void         attest_test_tmpdir_free       (char        *dir);

@@ -27,6 +27,7 @@ enum {
   STMT_DEPLOYMENT_VERSION,
   STMT_DEPLOYMENT_MODULE,
   STMT_DEPLOYMENT_SAME,
+  STMT_NEXT_FREE_ID,
   STMT_ASSET,
   STMT_LINEAGE,
   STMT_HUB_INSERT,
@@ -91,6 +92,7 @@ static const char *stmt_sql[N_STMTS] = {
   [STMT_DEPLOYMENT_SAME] =
     "SELECT 1 FROM deployment_versions WHERE deployment_id = ?1 AND priority IS ?2 "
     "AND target_condition IS ?3 AND content IS ?4 LIMIT 1",
+  [STMT_NEXT_FREE_ID] = "SELECT id FROM audit_events WHERE id >= ?1 ORDER BY id",
   [STMT_ASSET] =
     "INSERT INTO ml_assets (kind, registry, name, version, description, type, uri, job_name, "
     "status, experiment, display_name, created_at, created_by, created_by_type, tags, "
@@ -134,6 +136,8 @@ struct _AttestStoreWriter
   AttestCanon        canon;
   GHashTable        *hubs;        /* lower-case name -> HubEntry */
   AttestImportCounts counts;
+  gint64             slot_base;   /* last millisecond slot used (ms * 64) */
+  gint64             slot_next;   /* next id to try in it */
   char              *source_name;
   char              *locator;
   gint64             started_at;
@@ -364,6 +368,7 @@ attest_store_writer_begin (AttestStore *store,
   w->source_name = g_strdup (source_name);
   w->locator = g_strdup (locator);
   w->started_at = attest_time_now ();
+  w->slot_base = G_MININT64;
 
   if (store->readonly)
     {
@@ -489,6 +494,27 @@ attest_store_writer_set_hub (AttestStoreWriter   *writer,
   return upsert_hub (writer, hub, error) != NULL;
 }
 
+/* The first id at or after @from that no event holds. */
+static gboolean
+next_free_id (AttestStoreWriter *w,
+              gint64             from,
+              gint64            *out,
+              GError           **error)
+{
+  sqlite3_stmt *stmt = w->stmts[STMT_NEXT_FREE_ID];
+  gint64 expect = from;
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, from);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) == expect)
+    expect++;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _attest_sqlite_error (w->store->db, rc, error, "finding a free event slot");
+  *out = expect;
+  return TRUE;
+}
+
 gboolean
 attest_store_writer_add_event (AttestStoreWriter       *w,
                                const AttestEventRecord *rec,
@@ -497,7 +523,7 @@ attest_store_writer_add_event (AttestStoreWriter       *w,
 {
   sqlite3_stmt *stmt = w->stmts[STMT_EVENT];
   char ts[32];
-  gint64 id;
+  gint64 id, base;
   int rc;
   int attempts = 0;
 
@@ -522,6 +548,12 @@ attest_store_writer_add_event (AttestStoreWriter       *w,
   bind_text (stmt, 14, rec->search);
   sqlite3_bind_text (stmt, 15, rec->raw, rec->raw_len, SQLITE_STATIC);
 
+  /* Events in the same millisecond take the next free slots.  The last
+   * slot used is remembered, so a burst of identical timestamps costs one
+   * step each, not a walk over all before it. */
+  base = id;
+  if (base == w->slot_base && w->slot_next > id)
+    id = w->slot_next;
   for (;;)
     {
       sqlite3_bind_int64 (stmt, 1, id);
@@ -529,14 +561,16 @@ attest_store_writer_add_event (AttestStoreWriter       *w,
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE)
         break;
-      if (rc == SQLITE_CONSTRAINT_PRIMARYKEY && ++attempts < 1 << 20)
+      if (rc == SQLITE_CONSTRAINT_PRIMARYKEY && ++attempts < 3)
         {
-          /* Another event in the same millisecond: take the next slot. */
-          id++;
+          if (!next_free_id (w, id, &id, error))
+            return FALSE;
           continue;
         }
       return _attest_sqlite_error (w->store->db, rc, error, "storing an audit event");
     }
+  w->slot_base = base;
+  w->slot_next = id + 1;
 
   if (sqlite3_changes (w->store->db) == 0)
     {
