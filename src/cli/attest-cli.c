@@ -20,12 +20,10 @@
 #include "attest-store.h"
 #include "attest-time.h"
 
-#define EXIT_OK       0
-#define EXIT_VERIFY   1
-#define EXIT_USAGE    2
+#include "attest-cli-private.h"
 
-static char *opt_db;
-static gboolean opt_json;
+char *opt_db;
+gboolean opt_json;
 
 static GOptionEntry common_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_("Workspace file (default: ~/.local/share/attest/workspace.db)"), N_("PATH") },
@@ -33,13 +31,6 @@ static GOptionEntry common_entries[] = {
   { NULL }
 };
 
-typedef struct
-{
-  const char *name;
-  const char *args;
-  const char *summary;
-  int (*run) (int argc, char **argv);
-} Command;
 
 static int cmd_import (int argc, char **argv);
 static int cmd_stats (int argc, char **argv);
@@ -47,7 +38,9 @@ static int cmd_query (int argc, char **argv);
 static int cmd_verify_cache (int argc, char **argv);
 static int cmd_settings (int argc, char **argv);
 
-static const Command commands[] = {
+/* Commands in the order --help lists them; each lives in its own file
+ * (attest-cli-<name>.c) except the first five, here. */
+static const AttestCliCommand commands[] = {
   { "import", N_("FILE…"), N_("Import Azure exports (activity log, resource logs, twins, deployments, Azure ML) into the workspace"), cmd_import },
   { "stats", "", N_("Count what the workspace holds"), cmd_stats },
   { "query", N_("[TEXT]"), N_("Search audit events, newest first"), cmd_query },
@@ -57,7 +50,7 @@ static const Command commands[] = {
 
 /* ---------------------------------------------------------------------- */
 
-static void
+void
 json_string (GString    *out,
              const char *s)
 {
@@ -85,7 +78,7 @@ json_string (GString    *out,
 
 /* Shows text from imported files safely on a terminal: control characters
  * (and so escape sequences) become visible escapes. */
-static char *
+char *
 terminal_safe (const char *s)
 {
   GString *out;
@@ -105,10 +98,18 @@ terminal_safe (const char *s)
   return g_string_free (out, FALSE);
 }
 
-static GOptionContext *
-command_context (const Command *cmd,
-                 GOptionEntry  *entries)
+GOptionContext *
+command_context (const char   *name,
+                 GOptionEntry *entries)
 {
+  const AttestCliCommand *cmd = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      cmd = &commands[i];
+  g_assert (cmd != NULL);
+
   g_autofree char *prgname = g_strdup_printf ("attest-cli %s", cmd->name);
   GOptionContext *ctx = g_option_context_new (_(cmd->args));
 
@@ -123,7 +124,7 @@ command_context (const Command *cmd,
   return ctx;
 }
 
-static int
+int
 usage_error (GOptionContext *ctx,
              const char     *message)
 {
@@ -133,7 +134,7 @@ usage_error (GOptionContext *ctx,
   return EXIT_USAGE;
 }
 
-static AttestStore *
+AttestStore *
 open_store (gboolean  readonly,
             GError  **error)
 {
@@ -148,7 +149,7 @@ open_store (gboolean  readonly,
   return attest_store_open (path, readonly ? ATTEST_STORE_OPEN_READONLY : ATTEST_STORE_OPEN_DEFAULT, error);
 }
 
-static gboolean
+gboolean
 parse_time_arg (const char *arg,
                 const char *option,
                 gint64     *out,
@@ -213,7 +214,7 @@ cmd_import (int argc, char **argv)
     { "registry", 0, 0, G_OPTION_ARG_STRING, &registry, N_("Azure ML workspace of az ml output without ids"), N_("NAME") },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = command_context (&commands[0], entries);
+  g_autoptr(GOptionContext) ctx = command_context ("import", entries);
   g_autoptr(GError) error = NULL;
   g_autoptr(AttestStore) store = NULL;
   g_autoptr(GString) json = g_string_new (NULL);
@@ -311,7 +312,7 @@ cmd_import (int argc, char **argv)
 static int
 cmd_stats (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) ctx = command_context (&commands[1], NULL);
+  g_autoptr(GOptionContext) ctx = command_context ("stats", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AttestStore) store = NULL;
   AttestStoreStats s;
@@ -390,7 +391,7 @@ cmd_query (int argc, char **argv)
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N events (default 50)"), N_("N") },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = command_context (&commands[2], entries);
+  g_autoptr(GOptionContext) ctx = command_context ("query", entries);
   g_autoptr(GError) error = NULL;
   g_autoptr(AttestStore) store = NULL;
   g_autoptr(AttestEventFilter) filter = attest_event_filter_new ();
@@ -488,7 +489,7 @@ cmd_query (int argc, char **argv)
 static int
 cmd_verify_cache (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) ctx = command_context (&commands[3], NULL);
+  g_autoptr(GOptionContext) ctx = command_context ("verify-cache", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AttestStore) store = NULL;
   AttestChainReport report;
@@ -535,7 +536,7 @@ static const struct {
 static int
 cmd_settings (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) ctx = command_context (&commands[4], NULL);
+  g_autoptr(GOptionContext) ctx = command_context ("settings", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AttestStore) store = NULL;
   g_autoptr(GString) desc = g_string_new (_("Keys:\n"));

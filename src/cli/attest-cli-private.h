@@ -1,0 +1,49 @@
+/* attest-cli-private.h: what the command files of attest-cli share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "attest-store.h"
+
+G_BEGIN_DECLS
+
+#define EXIT_OK       0
+#define EXIT_VERIFY   1   /* findings or verification failure */
+#define EXIT_USAGE    2   /* usage or input error */
+
+typedef struct
+{
+  const char *name;
+  const char *args;
+  const char *summary;
+  int (*run) (int argc, char **argv);
+} AttestCliCommand;
+
+/* --db and --json, parsed by every command's context. */
+extern char     *opt_db;
+extern gboolean  opt_json;
+
+/* A command's option context: usage line, summary, its entries plus the
+ * common ones.  @name must be in the command table of attest-cli.c. */
+GOptionContext *command_context (const char     *name,
+                                 GOptionEntry   *entries);
+int             usage_error     (GOptionContext *ctx,
+                                 const char     *message);
+AttestStore    *open_store      (gboolean        readonly,
+                                 GError        **error);
+/* "2026-03-01" or any Azure timestamp; NULL gives ATTEST_TIME_NONE. */
+gboolean        parse_time_arg  (const char     *arg,
+                                 const char     *option,
+                                 gint64         *out,
+                                 GError        **error);
+/* Appends @s as a JSON string (or null). */
+void            json_string     (GString        *out,
+                                 const char     *s);
+/* Text from imported files made safe for a terminal: controls and bidi
+ * overrides become visible \uXXXX escapes. */
+char           *terminal_safe   (const char     *s);
+
+G_END_DECLS
