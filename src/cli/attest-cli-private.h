@@ -45,5 +45,13 @@ void            json_string     (GString        *out,
 /* Text from imported files made safe for a terminal: controls and bidi
  * overrides become visible \uXXXX escapes. */
 char           *terminal_safe   (const char     *s);
+int cmd_metrics (int argc, char **argv);
+int cmd_costs (int argc, char **argv);
+int cmd_deployments (int argc, char **argv);
+int cmd_drift (int argc, char **argv);
+int cmd_lineage (int argc, char **argv);
+int cmd_fleet (int argc, char **argv);
+int cmd_device (int argc, char **argv);
+int cmd_access (int argc, char **argv);
 
 G_END_DECLS

@@ -46,6 +46,14 @@ static const AttestCliCommand commands[] = {
   { "query", N_("[TEXT]"), N_("Search audit events, newest first"), cmd_query },
   { "verify-cache", "", N_("Re-walk the hash chains and name the first broken record"), cmd_verify_cache },
   { "settings", N_("[KEY [VALUE]]"), N_("Show or change workspace settings"), cmd_settings },
+  { "metrics", N_("NAME[:VERSION]"), N_("Accuracy, latency and resource use that modules report, per model version and device"), cmd_metrics },
+  { "deployments", N_("[--since TIME] [--until TIME] [--hub NAME]"), N_("Every edge deployment version over time, rollout phase and rollbacks"), cmd_deployments },
+  { "drift", N_("[--device ID] [--hub NAME] [--at TIME]"), N_("Desired against reported twin properties, key by key, with drifting since"), cmd_drift },
+  { "lineage", N_("NAME:VERSION | --device ID"), N_("Data, training job, deployments and devices of a model version"), cmd_lineage },
+  { "fleet", N_("[--at TIME] [--hub NAME]"), N_("Every device, module and model at an instant"), cmd_fleet },
+  { "access", N_("[--since TIME] [--until TIME]"), N_("Who changed hubs, deployments, model versions and role assignments"), cmd_access },
+  { "costs", "", N_("Compliance cost estimate (low, expected, high) from the fleet, a dated price table and your inputs"), cmd_costs },
+  { "device", N_("ID [--hub NAME]"), N_("Every model change on a device, with the deployment and actor behind it"), cmd_device },
 };
 
 /* ---------------------------------------------------------------------- */
@@ -531,6 +539,10 @@ static const struct {
 } setting_keys[] = {
   { "model-name-paths", N_("Comma-separated JSON paths in a module twin's reported properties that name its model (default: model.name,modelName,model_name,aiModel.name)") },
   { "model-version-paths", N_("Comma-separated JSON paths that give the model's version (default: model.version,modelVersion,model_version,aiModel.version)") },
+  { "metrics-accuracy-paths", N_("Comma-separated JSON paths in reported properties that give a module's field accuracy (attest-cli metrics)") },
+  { "metrics-latency-paths", N_("… that give its inference latency in milliseconds") },
+  { "metrics-cpu-paths", N_("… that give its CPU use in percent") },
+  { "metrics-memory-paths", N_("… that give its memory use in MB") },
 };
 
 static int
@@ -545,7 +557,7 @@ cmd_settings (int argc, char **argv)
 
   for (i = 0; i < G_N_ELEMENTS (setting_keys); i++)
     g_string_append_printf (desc, "  %s\n      %s\n", setting_keys[i].key, _(setting_keys[i].help));
-  g_string_append (desc, _("The paths apply to twins imported afterwards."));
+  g_string_append (desc, _("Model paths apply to twins imported afterwards; metrics paths to the next query."));
   g_option_context_set_description (ctx, desc->str);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return usage_error (ctx, error->message);

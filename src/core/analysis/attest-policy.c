@@ -196,33 +196,3 @@ attest_policy_allowed_identities (const AttestPolicy *policy,
 
   return lower ? g_hash_table_lookup (policy->allowed_identities, lower) : NULL;
 }
-
-int
-attest_policy_version_compare (const char *a,
-                               const char *b)
-{
-  while (*a || *b)
-    {
-      if (g_ascii_isdigit (*a) && g_ascii_isdigit (*b))
-        {
-          char *ea, *eb;
-          guint64 na = g_ascii_strtoull (a, &ea, 10);
-          guint64 nb = g_ascii_strtoull (b, &eb, 10);
-
-          if (na != nb)
-            return na < nb ? -1 : 1;
-          a = ea;
-          b = eb;
-          continue;
-        }
-      if (*a == '\0')
-        return -1;
-      if (*b == '\0')
-        return 1;
-      if (*a != *b)
-        return (guchar) *a < (guchar) *b ? -1 : 1;
-      a++;
-      b++;
-    }
-  return 0;
-}

@@ -45,11 +45,6 @@ const char *const *attest_policy_allowed_regions    (const AttestPolicy *policy,
                                                      const char         *data_class);
 const char *const *attest_policy_allowed_identities (const AttestPolicy *policy,
                                                      const char         *data_class);
-/* Compares dotted versions numerically ("1.10" > "1.9"); non-numeric
- * parts compare as text.  <0, 0, >0 like strcmp. */
-int           attest_policy_version_compare  (const char    *a,
-                                              const char    *b);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttestPolicy, attest_policy_free)
 
 G_END_DECLS
