@@ -14,28 +14,6 @@
 
 #include "attest-cli-private.h"
 
-static char *
-human_time (gint64 ticks)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (ticks == ATTEST_TIME_NONE)
-    return g_strdup (_("undated"));
-  dt = attest_time_to_datetime (ticks);
-  if (dt == NULL)
-    return g_strdup ("-");
-  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
-}
-
-static void
-json_time (GString *out,
-           gint64   ticks)
-{
-  g_autofree char *s = ticks != ATTEST_TIME_NONE ? attest_time_format (ticks) : NULL;
-
-  json_string (out, s);
-}
-
 static void
 print_json (GPtrArray *twins)
 {
@@ -108,8 +86,8 @@ print_text (GPtrArray *twins)
       g_autofree char *hub = terminal_safe (d->hub);
       g_autofree char *dev = terminal_safe (d->device_id);
       g_autofree char *mod = terminal_safe (d->module_id);
-      g_autofree char *when = human_time (d->changed_at);
-      g_autofree char *since = human_time (d->drifting_since);
+      g_autofree char *when = human_time_or (d->changed_at, _("undated"));
+      g_autofree char *since = human_time_or (d->drifting_since, _("undated"));
 
       if (i)
         g_print ("\n");
@@ -132,7 +110,7 @@ print_text (GPtrArray *twins)
           g_autofree char *key = terminal_safe (it->key);
           g_autofree char *want = terminal_safe (it->desired);
           g_autofree char *have = it->reported ? terminal_safe (it->reported) : g_strdup (_("(not reported)"));
-          g_autofree char *it_since = human_time (it->since);
+          g_autofree char *it_since = human_time_or (it->since, _("undated"));
 
           g_print ("  %-40s %s: %s  %s: %s  %s %s\n", key, _("desired"), want, _("reported"), have,
                    _("since"), it_since);

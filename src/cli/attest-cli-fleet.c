@@ -15,39 +15,6 @@
 
 #include "attest-cli-private.h"
 
-/* "2026-03-01 12:00:00 UTC", or "-" when unknown. */
-static char *
-human_time (gint64 ticks)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (ticks == ATTEST_TIME_NONE)
-    return g_strdup ("-");
-  dt = attest_time_to_datetime (ticks);
-  if (dt == NULL)
-    return g_strdup ("-");
-  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
-}
-
-static void
-json_time (GString *out,
-           gint64   ticks)
-{
-  g_autofree char *s = ticks != ATTEST_TIME_NONE ? attest_time_format (ticks) : NULL;
-
-  json_string (out, s);
-}
-
-static void
-json_id (GString *out,
-         gint64   id)
-{
-  if (id <= 0)
-    g_string_append (out, "null");
-  else
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, id);
-}
-
 static void
 json_strv (GString            *out,
            const char *const  *v)

@@ -38,17 +38,6 @@ append_time (GString *out,
 }
 
 static char *
-human_time (gint64 ticks)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (ticks == ATTEST_TIME_NONE)
-    return g_strdup ("—");
-  dt = attest_time_to_datetime (ticks);
-  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
-}
-
-static char *
 human_number (double v)
 {
   if (isnan (v))
@@ -192,8 +181,8 @@ print_text (GPtrArray *versions,
       AttestMetricsVersion *v = g_ptr_array_index (versions, i);
       g_autofree char *name = terminal_safe (v->model_name);
       g_autofree char *ver = terminal_safe (v->model_version ? v->model_version : "?");
-      g_autofree char *first = human_time (v->first_at);
-      g_autofree char *last = human_time (v->last_at);
+      g_autofree char *first = human_time_or (v->first_at, "—");
+      g_autofree char *last = human_time_or (v->last_at, "—");
 
       if (i)
         g_print ("\n");
@@ -229,7 +218,7 @@ print_text (GPtrArray *versions,
             for (p = 0; p < se->points->len; p++)
               {
                 AttestMetricsPoint *pt = &g_array_index (se->points, AttestMetricsPoint, p);
-                g_autofree char *at = human_time (pt->at);
+                g_autofree char *at = human_time_or (pt->at, "—");
 
                 g_print ("    %s  #%-8" G_GINT64_FORMAT, at, pt->snapshot_id);
                 for (m = 0; m < ATTEST_N_METRICS; m++)

@@ -42,6 +42,16 @@ gboolean        parse_time_arg  (const char     *arg,
 /* Appends @s as a JSON string (or null). */
 void            json_string     (GString        *out,
                                  const char     *s);
+/* "2026-03-01 12:00:00 UTC"; @unknown (or "-") for ATTEST_TIME_NONE. */
+char           *human_time      (gint64          ticks);
+char           *human_time_or   (gint64          ticks,
+                                 const char     *unknown);
+/* Appends a time as ISO text, or null. */
+void            json_time       (GString        *out,
+                                 gint64          ticks);
+/* Appends a record id, or null when @id <= 0. */
+void            json_id         (GString        *out,
+                                 gint64          id);
 /* Text from imported files made safe for a terminal: controls and bidi
  * overrides become visible \uXXXX escapes. */
 char           *terminal_safe   (const char     *s);

@@ -106,6 +106,45 @@ terminal_safe (const char *s)
   return g_string_free (out, FALSE);
 }
 
+char *
+human_time_or (gint64      ticks,
+               const char *unknown)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (ticks == ATTEST_TIME_NONE)
+    return g_strdup (unknown);
+  dt = attest_time_to_datetime (ticks);
+  if (dt == NULL)
+    return g_strdup (unknown);
+  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
+}
+
+char *
+human_time (gint64 ticks)
+{
+  return human_time_or (ticks, "-");
+}
+
+void
+json_time (GString *out,
+           gint64   ticks)
+{
+  g_autofree char *s = ticks != ATTEST_TIME_NONE ? attest_time_format (ticks) : NULL;
+
+  json_string (out, s);
+}
+
+void
+json_id (GString *out,
+         gint64   id)
+{
+  if (id <= 0)
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, id);
+}
+
 GOptionContext *
 command_context (const char   *name,
                  GOptionEntry *entries)
