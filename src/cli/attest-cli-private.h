@@ -64,4 +64,7 @@ int cmd_fleet (int argc, char **argv);
 int cmd_device (int argc, char **argv);
 int cmd_access (int argc, char **argv);
 
+int cmd_findings (int argc, char **argv);
+int cmd_waive (int argc, char **argv);
+
 G_END_DECLS

@@ -54,6 +54,8 @@ static const AttestCliCommand commands[] = {
   { "access", N_("[--since TIME] [--until TIME]"), N_("Who changed hubs, deployments, model versions and role assignments"), cmd_access },
   { "costs", "", N_("Compliance cost estimate (low, expected, high) from the fleet, a dated price table and your inputs"), cmd_costs },
   { "device", N_("ID [--hub NAME]"), N_("Every model change on a device, with the deployment and actor behind it"), cmd_device },
+  { "findings", "", N_("Governance findings from the policy, with the records behind each"), cmd_findings },
+  { "waive", N_("FINDING"), N_("Waive a finding with a written justification"), cmd_waive },
 };
 
 /* ---------------------------------------------------------------------- */
@@ -249,7 +251,7 @@ import_progress (guint64  done,
 
 static const char *kind_keys[ATTEST_N_KINDS] = {
   NULL, "audit_events", "twin_snapshots", "identities", "deployment_versions",
-  "model_containers", "model_versions", "jobs", "data_versions",
+  "model_containers", "model_versions", "jobs", "data_versions", "waivers",
 };
 
 static int

@@ -14,7 +14,7 @@
 
 static const char *kind_keys[ATTEST_N_KINDS] = {
   NULL, "audit_events", "twin_snapshots", "identities", "deployment_versions",
-  "model_containers", "model_versions", "jobs", "data_versions",
+  "model_containers", "model_versions", "jobs", "data_versions", "waivers",
 };
 
 typedef AttestTestWorkspace Fixture;

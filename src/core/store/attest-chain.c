@@ -25,6 +25,7 @@ kind_name (int kind)
     case ATTEST_KIND_MODEL_VERSION: return "model version";
     case ATTEST_KIND_JOB: return "job";
     case ATTEST_KIND_DATA_VERSION: return "data asset version";
+    case ATTEST_KIND_WAIVER: return "waiver";
     default: return "record";
     }
 }
@@ -212,6 +213,7 @@ attest_store_verify_chain (AttestStore       *store,
         { ATTEST_KIND_IDENTITY, "SELECT (SELECT count(*) FROM identities) - (SELECT count(*) FROM chain WHERE kind = 3)" },
         { ATTEST_KIND_DEPLOYMENT, "SELECT (SELECT count(*) FROM deployment_versions) - (SELECT count(*) FROM chain WHERE kind = 4)" },
         { ATTEST_KIND_MODEL_VERSION, "SELECT (SELECT count(*) FROM ml_assets) - (SELECT count(*) FROM chain WHERE kind BETWEEN 5 AND 8)" },
+        { ATTEST_KIND_WAIVER, "SELECT (SELECT count(*) FROM waivers) - (SELECT count(*) FROM chain WHERE kind = 9)" },
       };
       guint i;
 

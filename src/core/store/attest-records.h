@@ -23,6 +23,7 @@ typedef enum {
   ATTEST_KIND_MODEL_VERSION = 6,
   ATTEST_KIND_JOB = 7,
   ATTEST_KIND_DATA_VERSION = 8,
+  ATTEST_KIND_WAIVER = 9,
   ATTEST_N_KINDS
 } AttestRecordKind;
 
@@ -168,5 +169,15 @@ typedef struct
   const char *dst_ref;
   const char *relation;      /* "input:<name>" | "output:<name>" | "produced" */
 } AttestLineageEdge;
+
+/* An officer's decision not to act on a finding, with the reason. */
+typedef struct
+{
+  const char *finding_id;    /* stable id, "<rule>:<hex>" */
+  const char *rule;
+  const char *reason;
+  const char *waived_by;
+  gint64      created_at;    /* ticks */
+} AttestWaiverRecord;
 
 G_END_DECLS

@@ -28,6 +28,7 @@ enum {
   STMT_DEPLOYMENT_MODULE,
   STMT_DEPLOYMENT_SAME,
   STMT_NEXT_FREE_ID,
+  STMT_WAIVER,
   STMT_ASSET,
   STMT_LINEAGE,
   STMT_HUB_INSERT,
@@ -92,6 +93,8 @@ static const char *stmt_sql[N_STMTS] = {
   [STMT_DEPLOYMENT_SAME] =
     "SELECT 1 FROM deployment_versions WHERE deployment_id = ?1 AND priority IS ?2 "
     "AND target_condition IS ?3 AND content IS ?4 LIMIT 1",
+  [STMT_WAIVER] =
+    "INSERT INTO waivers (finding_id, rule, reason, waived_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_NEXT_FREE_ID] = "SELECT id FROM audit_events WHERE id >= ?1 ORDER BY id",
   [STMT_ASSET] =
     "INSERT INTO ml_assets (kind, registry, name, version, description, type, uri, job_name, "
@@ -257,6 +260,8 @@ _attest_chain_select (int kind)
              "v.applied, v.reported_ok, v.reported_failed, v.raw FROM deployment_versions v "
              "JOIN deployments d ON d.id = v.deployment_id JOIN hubs h ON h.id = d.hub_id "
              "WHERE v.id = ?1";
+    case ATTEST_KIND_WAIVER:
+      return "SELECT finding_id, rule, reason, waived_by, created_at FROM waivers WHERE id = ?1";
     case ATTEST_KIND_MODEL_CONTAINER:
     case ATTEST_KIND_MODEL_VERSION:
     case ATTEST_KIND_JOB:
@@ -1010,6 +1015,34 @@ attest_store_writer_add_asset (AttestStoreWriter       *w,
     return FALSE;
   *added = TRUE;
   return TRUE;
+}
+
+gboolean
+attest_store_writer_add_waiver (AttestStoreWriter        *w,
+                                const AttestWaiverRecord *rec,
+                                GError                  **error)
+{
+  sqlite3_stmt *stmt = w->stmts[STMT_WAIVER];
+  gint64 id;
+
+  g_return_val_if_fail (rec->finding_id && rec->rule && rec->reason && rec->waived_by, FALSE);
+
+  sqlite3_bind_text (stmt, 1, rec->finding_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, rec->rule, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, rec->reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, rec->waived_by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, rec->created_at);
+  if (!step_done (w, stmt, error, "storing a waiver"))
+    return FALSE;
+  id = sqlite3_last_insert_rowid (w->store->db);
+
+  _attest_canon_begin (&w->canon, w->head, ATTEST_KIND_WAIVER, id);
+  _attest_canon_text (&w->canon, rec->finding_id, -1);
+  _attest_canon_text (&w->canon, rec->rule, -1);
+  _attest_canon_text (&w->canon, rec->reason, -1);
+  _attest_canon_text (&w->canon, rec->waived_by, -1);
+  _attest_canon_int (&w->canon, rec->created_at);
+  return chain_append (w, ATTEST_KIND_WAIVER, id, error);
 }
 
 gboolean

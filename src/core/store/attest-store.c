@@ -252,7 +252,18 @@ static const char *migrations[] = {
   "  content = 'audit_events', content_rowid = 'id', columnsize = 0"
   ");"
   "INSERT INTO audit_fts (audit_fts, rank) VALUES ('pgsz', 16000);"
-  "CREATE TABLE fts_pending (id INTEGER PRIMARY KEY) STRICT;"
+  "CREATE TABLE fts_pending (id INTEGER PRIMARY KEY) STRICT;",
+
+  /* 1 -> 2: waivers of findings, hash-chained like every other record */
+  "CREATE TABLE waivers ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  finding_id  TEXT NOT NULL,"
+  "  rule        TEXT NOT NULL,"
+  "  reason      TEXT NOT NULL,"
+  "  waived_by   TEXT NOT NULL,"
+  "  created_at  INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX waivers_finding ON waivers (finding_id);"
 };
 
 static gboolean
@@ -333,9 +344,17 @@ migrate (AttestStore *store,
     return TRUE;
   if (store->readonly)
     {
-      g_set_error (error, ATTEST_STORE_ERROR, ATTEST_STORE_ERROR_INVALID,
-                   _("%s needs a schema upgrade and is open read-only"), store->path);
-      return FALSE;
+      /* An older workspace opened for reading: upgrade it through a
+       * writable connection first (the upgrade only adds). */
+      g_autoptr(AttestStore) upgrader = attest_store_open (store->path, ATTEST_STORE_OPEN_DEFAULT, NULL);
+
+      if (upgrader == NULL)
+        {
+          g_set_error (error, ATTEST_STORE_ERROR, ATTEST_STORE_ERROR_INVALID,
+                       _("%s needs a schema upgrade and cannot be written"), store->path);
+          return FALSE;
+        }
+      return TRUE;
     }
 
   G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ATTEST_STORE_SCHEMA_VERSION);
@@ -500,6 +519,7 @@ attest_store_get_stats (AttestStore      *store,
     { &stats->lineage_edges, "SELECT count(*) FROM lineage_edges" },
     { &stats->audit_events, "SELECT count(*) FROM audit_events INDEXED BY audit_events_ids" },
     { &stats->sources, "SELECT count(*) FROM sources" },
+    { &stats->waivers, "SELECT count(*) FROM waivers" },
     { &stats->fts_pending, "SELECT count(*) FROM fts_pending" },
     /* ids are milliseconds * 64 (+ a counter): back to ticks */
     { &stats->first_event, "SELECT (min(id) >> 6) * 10000 FROM audit_events" },

@@ -23,7 +23,7 @@ typedef enum {
   ATTEST_STORE_ERROR_CHAIN,
 } AttestStoreError;
 
-#define ATTEST_STORE_SCHEMA_VERSION 1
+#define ATTEST_STORE_SCHEMA_VERSION 2
 
 typedef struct
 {
@@ -40,6 +40,7 @@ typedef struct
   gint64 data_versions;
   gint64 lineage_edges;
   gint64 audit_events;
+  gint64 waivers;
   gint64 sources;
   gint64 fts_pending;
   gint64 first_event;        /* ticks, ATTEST_TIME_NONE when empty */
@@ -115,6 +116,9 @@ gboolean          attest_store_writer_add_deployment (AttestStoreWriter *writer,
 gboolean          attest_store_writer_add_asset (AttestStoreWriter   *writer,
                                                 const AttestAssetRecord *rec,
                                                 gboolean             *added,
+                                                GError              **error);
+gboolean          attest_store_writer_add_waiver (AttestStoreWriter  *writer,
+                                                const AttestWaiverRecord *rec,
                                                 GError              **error);
 gboolean          attest_store_writer_add_lineage (AttestStoreWriter *writer,
                                                 const AttestLineageEdge *edge,
