@@ -17,6 +17,7 @@
 
 #include "attest-event-query.h"
 #include "attest-importer.h"
+#include "attest-policy.h"
 #include "attest-store.h"
 #include "attest-time.h"
 
@@ -577,7 +578,9 @@ cmd_verify_cache (int argc, char **argv)
 static const struct {
   const char *key;
   const char *help;
+  gboolean    is_file;   /* else a comma-separated list of JSON paths */
 } setting_keys[] = {
+  { "policy-file", N_("The governance policy the findings read (default: data/policy.ini)"), TRUE },
   { "model-name-paths", N_("Comma-separated JSON paths in a module twin's reported properties that name its model (default: model.name,modelName,model_name,aiModel.name)") },
   { "model-version-paths", N_("Comma-separated JSON paths that give the model's version (default: model.version,modelVersion,model_version,aiModel.version)") },
   { "metrics-accuracy-paths", N_("Comma-separated JSON paths in reported properties that give a module's field accuracy (attest-cli metrics)") },
@@ -621,6 +624,25 @@ cmd_settings (int argc, char **argv)
     {
       g_printerr ("attest-cli: %s\n", error->message);
       return EXIT_USAGE;
+    }
+  if (argc == 3 && setting_keys[k].is_file)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[2]);
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(AttestPolicy) policy = path ? attest_policy_load (path, &error) : NULL;
+
+      /* Only a policy that reads cleanly is accepted. */
+      if (policy == NULL)
+        {
+          g_printerr ("attest-cli: %s\n", error ? error->message : argv[2]);
+          return EXIT_USAGE;
+        }
+      if (!attest_store_set_setting (store, argv[1], path, &error))
+        {
+          g_printerr ("attest-cli: %s\n", error->message);
+          return EXIT_USAGE;
+        }
+      return EXIT_OK;
     }
   if (argc == 3)
     {
