@@ -84,7 +84,8 @@ static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
-  const char *commands[] = { "import", "stats", "query", "verify-cache", "settings", NULL };
+  const char *commands[] = { "import", "stats", "query", "verify-cache", "settings", "metrics", "deployments",
+                             "drift", "lineage", "fleet", "access", "costs", "device", "findings", "waive", NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   guint i;
@@ -314,6 +315,59 @@ test_settings (Fixture       *f,
   sqlite3_close (db);
 }
 
+static void
+test_findings_and_waive (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *twin = attest_test_write_file (f->dir, "weak.json",
+    "[{\"deviceId\":\"cam-9\",\"version\":2,\"authenticationType\":\"sas\",\"connectionState\":\"Connected\","
+    "\"lastActivityTime\":\"2026-10-30T10:00:00Z\",\"capabilities\":{\"iotEdge\":true},"
+    "\"tags\":{\"dataClass\":\"eu-restricted\",\"region\":\"westeurope\"},"
+    "\"properties\":{\"desired\":{\"$version\":1,\"$metadata\":{\"$lastUpdated\":\"2026-10-01T00:00:00Z\"}},"
+    "\"reported\":{\"$version\":1,\"$metadata\":{\"$lastUpdated\":\"2026-10-01T00:00:00Z\"}}}}]", -1);
+  g_autoptr(AttestJsonDoc) doc = attest_json_doc_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  AttestJsonNode *root, *first;
+
+  g_assert_cmpint (RUN (&out, &err, "import", "--db", f->db, "--hub", "hub-a", twin), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* an open finding: exit 1 */
+  g_assert_cmpint (RUN (&out, &err, "findings", "--db", f->db, "--json"), ==, 1);
+  root = parse_json (doc, out);
+  first = attest_json_path (root, "findings")->first_child;
+  g_assert_nonnull (first);
+  g_assert_cmpstr (attest_json_get_string (first, "rule"), ==, "weak-identity");
+  g_assert_nonnull (attest_json_get (first, "evidence")->first_child);
+  id = g_strdup (attest_json_get_string (first, "id"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (RUN (&out, &err, "waive", "--db", f->db, id), ==, 2);
+  g_assert_nonnull (strstr (err, "--reason"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (RUN (&out, &err, "waive", "--db", f->db, "weak-identity:0000000000000000",
+                        "--reason", "x", "--by", "y"), ==, 2);
+  g_assert_nonnull (strstr (err, "no current finding"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (RUN (&out, &err, "waive", "--db", f->db, id, "--reason", "Certificate ordered, CHG-77",
+                        "--by", "Dana Officer"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* everything waived: exit 0, and the waiver shows */
+  g_assert_cmpint (RUN (&out, &err, "findings", "--db", f->db), ==, 0);
+  g_assert_nonnull (strstr (out, "waived by Dana Officer: Certificate ordered, CHG-77"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (RUN (&out, &err, "verify-cache", "--db", f->db), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,5 +377,6 @@ main (int argc, char **argv)
   g_test_add ("/cli/bad-file", Fixture, NULL, fixture_setup, test_bad_file, fixture_teardown);
   g_test_add ("/cli/verify-cache", Fixture, NULL, fixture_setup, test_verify_cache, fixture_teardown);
   g_test_add ("/cli/settings", Fixture, NULL, fixture_setup, test_settings, fixture_teardown);
+  g_test_add ("/cli/findings-and-waive", Fixture, NULL, fixture_setup, test_findings_and_waive, fixture_teardown);
   return g_test_run ();
 }

@@ -122,6 +122,77 @@ test_upgrade_from_schema_1 (Fixture       *f,
   g_assert_cmpint (stats.waivers, ==, 0);
 }
 
+static const char *twins_v2 =
+  "[{\"deviceId\":\"cam-7\",\"version\":2,\"authenticationType\":\"sas\",\"status\":\"enabled\","
+  "\"connectionState\":\"Connected\",\"lastActivityTime\":\"2026-10-30T10:00:00Z\","
+  "\"capabilities\":{\"iotEdge\":true},\"tags\":{\"dataClass\":\"eu-restricted\",\"region\":\"westeurope\"},"
+  "\"properties\":{\"desired\":{\"$version\":1,\"$metadata\":{\"$lastUpdated\":\"2026-10-01T00:00:00Z\"}},"
+  "\"reported\":{\"$version\":1,\"$metadata\":{\"$lastUpdated\":\"2026-10-01T00:00:00Z\"}}}}]";
+static const char *twins_v3 =
+  "[{\"deviceId\":\"cam-7\",\"version\":3,\"authenticationType\":\"sas\",\"status\":\"enabled\","
+  "\"connectionState\":\"Connected\",\"lastActivityTime\":\"2026-10-31T10:00:00Z\","
+  "\"capabilities\":{\"iotEdge\":true},\"tags\":{\"dataClass\":\"eu-restricted\",\"region\":\"westeurope\",\"line\":\"3\"},"
+  "\"properties\":{\"desired\":{\"$version\":1,\"$metadata\":{\"$lastUpdated\":\"2026-10-01T00:00:00Z\"}},"
+  "\"reported\":{\"$version\":2,\"$metadata\":{\"$lastUpdated\":\"2026-10-31T10:00:00Z\"}}}}]";
+
+static AttestFinding *
+only_finding (GPtrArray *findings)
+{
+  g_assert_cmpuint (findings->len, ==, 1);
+  return g_ptr_array_index (findings, 0);
+}
+
+/* A waiver attaches to the finding's stable id: it survives re-importing
+ * the same evidence, newer evidence about the same subject, and any number
+ * of recomputations. */
+static void
+test_waiver_survives (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(AttestPolicy) policy = default_policy ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *v2 = attest_test_write_file (f->dir, "twins-v2.json", twins_v2, -1);
+  g_autofree char *v3 = attest_test_write_file (f->dir, "twins-v3.json", twins_v3, -1);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(AttestStoreWriter) w = NULL;
+  g_autofree char *id = NULL;
+  AttestWaiverRecord rec = { 0 };
+  AttestFinding *x;
+
+  g_assert_true (attest_test_workspace_import (f, v2, "hub-a", NULL, &error));
+  before = attest_findings_compute (f->store, policy, "weak-identity", &error);
+  g_assert_no_error (error);
+  x = only_finding (before);
+  g_assert_null (x->waived_by);
+  id = g_strdup (x->id);
+
+  w = attest_store_writer_begin (f->store, "officer", "waivers", NULL, &error);
+  rec.finding_id = id;
+  rec.rule = x->rule;
+  rec.reason = "Replacement certificate ordered; device isolated on VLAN 30 meanwhile";
+  rec.waived_by = "Dana Officer";
+  rec.created_at = 1;
+  g_assert_true (attest_store_writer_add_waiver (w, &rec, &error));
+  g_assert_true (attest_store_writer_commit (w, NULL, "waiver", &error));
+  g_clear_pointer (&w, attest_store_writer_free);
+
+  /* the same file again, then newer evidence on the same device */
+  g_assert_true (attest_test_workspace_import (f, v2, "hub-a", NULL, &error));
+  g_assert_true (attest_test_workspace_import (f, v3, "hub-a", NULL, &error));
+  g_assert_no_error (error);
+  after = attest_findings_compute (f->store, policy, NULL, &error);
+  g_assert_no_error (error);
+  x = NULL;
+  for (guint i = 0; i < after->len; i++)
+    if (g_str_equal (((AttestFinding *) g_ptr_array_index (after, i))->rule, "weak-identity"))
+      x = g_ptr_array_index (after, i);
+  g_assert_nonnull (x);
+  g_assert_cmpstr (x->id, ==, id);
+  g_assert_cmpstr (x->waived_by, ==, "Dana Officer");
+  g_assert_nonnull (strstr (x->waiver_reason, "VLAN 30"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -129,6 +200,7 @@ main (int argc, char **argv)
   g_test_add_func ("/findings/rules-order", test_rules_listed_in_design_order);
   g_test_add ("/findings/unknown-rule", Fixture, NULL, fixture_setup, test_unknown_rule, fixture_teardown);
   g_test_add ("/findings/waiver-chained", Fixture, NULL, fixture_setup, test_waiver_chained, fixture_teardown);
+  g_test_add ("/findings/waiver-survives", Fixture, NULL, fixture_setup, test_waiver_survives, fixture_teardown);
   g_test_add ("/findings/upgrade-from-schema-1", Fixture, NULL, fixture_setup, test_upgrade_from_schema_1, fixture_teardown);
   return g_test_run ();
 }
