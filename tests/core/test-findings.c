@@ -102,8 +102,8 @@ test_waiver_chained (Fixture       *f,
   attest_chain_report_clear (&report);
 }
 
-/* A workspace written before waivers existed is upgraded on open, even by
- * a reader. */
+/* A workspace written by schema 1 (before waivers and the device-state
+ * columns) is upgraded on open, even by a reader. */
 static void
 test_upgrade_from_schema_1 (Fixture       *f,
                             gconstpointer  data)
@@ -113,7 +113,9 @@ test_upgrade_from_schema_1 (Fixture       *f,
   AttestStoreStats stats;
 
   g_assert_cmpint (sqlite3_exec (attest_store_get_db (f->store),
-                                 "DROP TABLE waivers; PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+                                 "DROP TABLE waivers; ALTER TABLE devices DROP COLUMN state_version;"
+                                 "ALTER TABLE devices DROP COLUMN runtime_at; PRAGMA user_version = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
   g_clear_pointer (&f->store, attest_store_unref);
   reader = attest_store_open (f->db_path, ATTEST_STORE_OPEN_READONLY, &error);
   g_assert_no_error (error);

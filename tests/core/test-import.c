@@ -676,6 +676,42 @@ test_large_envelopes (Fixture       *f,
   check_chain (f);
 }
 
+/* The devices table follows device twins by (change time, twin version):
+ * a tag edit keeps the twin's $metadata times, and a module twin changing
+ * later must not make the newer device twin look old. */
+static void
+test_device_state (Fixture       *f,
+                   gconstpointer  data)
+{
+#define TWIN \
+    "{\"deviceId\":\"cam-1\",\"version\":%d,\"authenticationType\":\"sas\",\"tags\":{\"region\":\"%s\"}," \
+    "\"properties\":{\"desired\":{\"$version\":1,\"$metadata\":{\"$lastUpdated\":\"2026-01-01T00:00:00Z\"}}," \
+    "\"reported\":{\"$version\":1,\"$metadata\":{\"$lastUpdated\":\"2026-01-01T00:00:00Z\"}}}}"
+  g_autofree char *v2 = g_strdup_printf (TWIN, 2, "westeurope");
+  g_autofree char *v3 = g_strdup_printf (TWIN, 3, "uksouth");
+#undef TWIN
+  g_autofree char *agent = g_strdup (
+    "{\"deviceId\":\"cam-1\",\"moduleId\":\"$edgeAgent\",\"version\":7,"
+    "\"properties\":{\"desired\":{\"$version\":3,\"$metadata\":{\"$lastUpdated\":\"2026-03-01T00:00:00Z\"}},"
+    "\"reported\":{\"version\":{\"version\":\"1.4.27\"},\"$version\":9,\"$metadata\":{\"$lastUpdated\":\"2026-03-01T00:00:00Z\"}}}}");
+  g_autofree char *p1 = attest_test_write_file (f->dir, "a.jsonl", agent, -1);
+  g_autofree char *p2 = attest_test_write_file (f->dir, "v3.json", v3, -1);
+  g_autofree char *p3 = attest_test_write_file (f->dir, "v2.json", v2, -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) q = NULL;
+
+  /* agent first, then the newer device twin, then the older one */
+  g_assert_true (attest_test_workspace_import (f, p1, "hub-a", NULL, &error));
+  g_assert_true (attest_test_workspace_import (f, p2, "hub-a", NULL, &error));
+  g_assert_true (attest_test_workspace_import (f, p3, "hub-a", NULL, &error));
+  g_assert_no_error (error);
+  sqlite3_prepare_v2 (attest_store_get_db (f->store),
+                      "SELECT region, edge_runtime FROM devices WHERE device_id = 'cam-1'", -1, &q, NULL);
+  g_assert_cmpint (sqlite3_step (q), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (q, 0), ==, "uksouth");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (q, 1), ==, "1.4.27");
+}
+
 /* A state export names its hub in its ARM template; --hub does not move it. */
 static void
 test_state_export_hub (Fixture       *f,
@@ -706,6 +742,7 @@ main (int argc, char **argv)
   g_test_add ("/import/all-or-nothing", Fixture, NULL, fixture_setup, test_all_or_nothing, fixture_teardown);
   g_test_add ("/import/dedupe-and-time-keys", Fixture, NULL, fixture_setup, test_dedupe_and_time_keys, fixture_teardown);
   g_test_add ("/import/large-envelopes", Fixture, NULL, fixture_setup, test_large_envelopes, fixture_teardown);
+  g_test_add ("/import/device-state", Fixture, NULL, fixture_setup, test_device_state, fixture_teardown);
   g_test_add ("/import/state-export-hub", Fixture, NULL, fixture_setup, test_state_export_hub, fixture_teardown);
   g_test_add ("/import/bounded-memory", Fixture, NULL, fixture_setup, test_bounded_memory, fixture_teardown);
   return g_test_run ();

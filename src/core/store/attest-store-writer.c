@@ -52,21 +52,33 @@ static const char *stmt_sql[N_STMTS] = {
     "INSERT OR IGNORE INTO module_models (snapshot_id, module_id, model_name, model_version, via, "
     "image, desired_image, runtime_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   [STMT_DEVICE_UPSERT] =
-    /* A snapshot with a newer change time replaces the device's state; an
-     * older or undated one only fills fields still unknown. */
-#define NEWER "(excluded.state_at IS NOT NULL AND (devices.state_at IS NULL OR excluded.state_at >= devices.state_at))"
+    /* Device-twin snapshots decide the device's state: a newer change time
+     * (or, at the same time, a higher twin version) replaces it; older or
+     * undated ones only fill fields still unknown.  The edge runtime follows
+     * the newest $edgeAgent snapshot on its own clock (runtime_at): module
+     * twins change more often than device twins and must not make an older
+     * device twin look stale. */
+#define NEWER "(excluded.state_at IS NOT NULL AND (devices.state_at IS NULL OR excluded.state_at > devices.state_at " \
+              "OR (excluded.state_at = devices.state_at " \
+              "AND coalesce (excluded.state_version, -1) >= coalesce (devices.state_version, -1))))"
 #define PICK(col) col " = CASE WHEN " NEWER " THEN coalesce (excluded." col ", devices." col ") " \
                   "ELSE coalesce (devices." col ", excluded." col ") END"
     "INSERT INTO devices (hub_id, device_id, is_edge, auth_type, status, connection_state, "
-    "last_activity, tags, region, edge_runtime, state_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "last_activity, tags, region, edge_runtime, state_at, state_version, runtime_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT (hub_id, device_id) DO UPDATE SET "
     "  is_edge = CASE WHEN excluded.is_edge = 1 THEN 1 ELSE coalesce (devices.is_edge, excluded.is_edge) END, "
     PICK ("auth_type") ", " PICK ("status") ", " PICK ("connection_state") ", "
-    PICK ("tags") ", " PICK ("region") ", " PICK ("edge_runtime") ", "
+    PICK ("tags") ", " PICK ("region") ", "
+    "  edge_runtime = CASE WHEN excluded.runtime_at IS NOT NULL AND (devices.runtime_at IS NULL "
+    "                      OR excluded.runtime_at >= devices.runtime_at) "
+    "                 THEN coalesce (excluded.edge_runtime, devices.edge_runtime) "
+    "                 ELSE coalesce (devices.edge_runtime, excluded.edge_runtime) END,"
     "  last_activity = max (coalesce (devices.last_activity, excluded.last_activity),"
     "                       coalesce (excluded.last_activity, devices.last_activity)),"
-    "  state_at = max (coalesce (devices.state_at, excluded.state_at), coalesce (excluded.state_at, devices.state_at))",
+    "  state_version = CASE WHEN " NEWER " THEN excluded.state_version ELSE devices.state_version END,"
+    "  state_at = max (coalesce (devices.state_at, excluded.state_at), coalesce (excluded.state_at, devices.state_at)),"
+    "  runtime_at = max (coalesce (devices.runtime_at, excluded.runtime_at), coalesce (excluded.runtime_at, devices.runtime_at))",
 #undef PICK
 #undef NEWER
   [STMT_MODULE_UPSERT] =
@@ -653,7 +665,9 @@ attest_store_writer_add_twin (AttestStoreWriter      *w,
     bind_text (d, 8, is_device_twin ? rec->tags : NULL);
     bind_text (d, 9, is_device_twin ? rec->region : NULL);
     bind_text (d, 10, rec->edge_runtime);
-    bind_time (d, 11, rec->changed_at);
+    bind_time (d, 11, is_device_twin ? rec->changed_at : ATTEST_TIME_NONE);
+    bind_opt_int (d, 12, is_device_twin ? rec->twin_version : -1, -1);
+    bind_time (d, 13, rec->edge_runtime != NULL ? rec->changed_at : ATTEST_TIME_NONE);
     if (!step_done (w, d, error, "updating the device"))
       return FALSE;
     if (!is_device_twin)
@@ -766,6 +780,8 @@ attest_store_writer_add_identity (AttestStoreWriter          *w,
       sqlite3_bind_null (d, 9);
       sqlite3_bind_null (d, 10);
       sqlite3_bind_null (d, 11);
+      sqlite3_bind_null (d, 12);
+      sqlite3_bind_null (d, 13);
       if (!step_done (w, d, error, "updating the device"))
         return FALSE;
     }
@@ -778,7 +794,7 @@ attest_store_writer_add_identity (AttestStoreWriter          *w,
       sqlite3_bind_int64 (d, 1, hub->id);
       sqlite3_bind_text (d, 2, rec->device_id, -1, SQLITE_STATIC);
       sqlite3_bind_null (d, 3);
-      for (int i = 4; i <= 11; i++)
+      for (int i = 4; i <= 13; i++)
         sqlite3_bind_null (d, i);
       if (!step_done (w, d, error, "updating the device"))
         return FALSE;

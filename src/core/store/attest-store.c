@@ -263,7 +263,12 @@ static const char *migrations[] = {
   "  waived_by   TEXT NOT NULL,"
   "  created_at  INTEGER NOT NULL"
   ") STRICT;"
-  "CREATE INDEX waivers_finding ON waivers (finding_id);"
+  "CREATE INDEX waivers_finding ON waivers (finding_id);",
+
+  /* 2 -> 3: the device's state follows device twins by (time, version);
+   * the edge runtime follows $edgeAgent on its own clock */
+  "ALTER TABLE devices ADD COLUMN state_version INTEGER;"
+  "ALTER TABLE devices ADD COLUMN runtime_at INTEGER;"
 };
 
 static gboolean

@@ -23,7 +23,7 @@ typedef enum {
   ATTEST_STORE_ERROR_CHAIN,
 } AttestStoreError;
 
-#define ATTEST_STORE_SCHEMA_VERSION 2
+#define ATTEST_STORE_SCHEMA_VERSION 3
 
 typedef struct
 {
