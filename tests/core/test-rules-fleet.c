@@ -241,16 +241,7 @@ static GPtrArray *
 compute (Fixture    *f,
          const char *rule)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = attest_test_write_file (f->dir, "policy.ini", policy_text, -1);
-  g_autoptr(AttestPolicy) policy = attest_policy_load (path, &error);
-  GPtrArray *findings;
-
-  g_assert_no_error (error);
-  findings = attest_findings_compute (f->store, policy, rule, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (findings);
-  return findings;
+  return attest_test_compute_findings (f, policy_text, rule);
 }
 
 /* "subject|key-ish sentence start" for each finding, joined by newlines. */

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "attest-autocleanups.h"
+#include "attest-findings.h"
 #include "attest-importer.h"
 #include "attest-test-util.h"
 
@@ -177,4 +178,21 @@ attest_test_workspace_import (AttestTestWorkspace *ws,
     *new_records = result.counts.new_records;
   attest_import_result_clear (&result);
   return TRUE;
+}
+
+GPtrArray *
+attest_test_compute_findings (AttestTestWorkspace *ws,
+                              const char          *policy_text,
+                              const char          *rule)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = attest_test_write_file (ws->dir, "policy.ini", policy_text, -1);
+  g_autoptr(AttestPolicy) policy = attest_policy_load (path, &error);
+  GPtrArray *findings;
+
+  g_assert_no_error (error);
+  findings = attest_findings_compute (ws->store, policy, rule, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (findings);
+  return findings;
 }

@@ -28,6 +28,12 @@ gboolean     attest_test_workspace_import  (AttestTestWorkspace *ws,
                                             gint64              *new_records,
                                             GError             **error);
 
+/* Writes @policy_text as the workspace's policy file and computes the
+ * findings of @rule (NULL: all rules); asserts there is no error. */
+GPtrArray   *attest_test_compute_findings  (AttestTestWorkspace *ws,
+                                            const char          *policy_text,
+                                            const char          *rule);
+
 /* A fresh temporary directory, removed by attest_test_tmpdir_free(). */
 char        *attest_test_tmpdir_new        (void);
 void         attest_test_tmpdir_free       (char        *dir);
