@@ -695,7 +695,7 @@ print_usage (FILE *out)
   for (i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Common options: --db PATH, --json.  Run attest-cli COMMAND --help for more."));
-  fprintf (out, "%s\n", _("Exit status: 0 ok, 1 verification failure, 2 usage or input error."));
+  fprintf (out, "%s\n", _("Exit status: 0 ok, 1 findings or verification failure, 2 usage or input error."));
 }
 
 int
