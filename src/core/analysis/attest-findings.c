@@ -24,7 +24,46 @@ struct _AttestRuleContext
   const AttestRule   *rule;
   GPtrArray          *findings;   /* AttestFinding */
   GHashTable         *ids;        /* finding id -> AttestFinding (borrowed) */
+  GHashTable         *shared;     /* key -> SharedData */
 };
+
+typedef struct
+{
+  gpointer       data;
+  GDestroyNotify destroy;
+} SharedData;
+
+static void
+shared_data_free (gpointer p)
+{
+  SharedData *sd = p;
+
+  if (sd->destroy)
+    sd->destroy (sd->data);
+  g_free (sd);
+}
+
+gpointer
+attest_rule_context_get_shared (AttestRuleContext *ctx,
+                                const char        *key)
+{
+  SharedData *sd = g_hash_table_lookup (ctx->shared, key);
+
+  return sd ? sd->data : NULL;
+}
+
+void
+attest_rule_context_set_shared (AttestRuleContext *ctx,
+                                const char        *key,
+                                gpointer           data,
+                                GDestroyNotify     destroy)
+{
+  SharedData *sd = g_new0 (SharedData, 1);
+
+  sd->data = data;
+  sd->destroy = destroy;
+  g_hash_table_replace (ctx->shared, g_strdup (key), sd);
+}
 
 AttestStore *
 attest_rule_context_get_store (AttestRuleContext *ctx)
@@ -262,6 +301,7 @@ attest_findings_compute (AttestStore        *store,
   g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify) attest_finding_free);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) rank = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) shared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, shared_data_free);
   const AttestRule *rules;
   AttestRuleContext ctx = { 0 };
   gboolean found = rule_id == NULL;
@@ -273,6 +313,7 @@ attest_findings_compute (AttestStore        *store,
   ctx.now = cache_now (store);
   ctx.findings = findings;
   ctx.ids = ids;
+  ctx.shared = shared;
 
   for (i = 0; i < n; i++)
     {

@@ -68,6 +68,16 @@ AttestStore        *attest_rule_context_get_store  (AttestRuleContext *ctx);
 const AttestPolicy *attest_rule_context_get_policy (AttestRuleContext *ctx);
 gint64              attest_rule_context_get_now    (AttestRuleContext *ctx);
 
+/* Data rules share within one computation (e.g. the fleet at the
+ * reference time, which several rules read): computed once, freed with
+ * @destroy when the computation ends. */
+gpointer            attest_rule_context_get_shared (AttestRuleContext *ctx,
+                                                    const char        *key);
+void                attest_rule_context_set_shared (AttestRuleContext *ctx,
+                                                    const char        *key,
+                                                    gpointer           data,
+                                                    GDestroyNotify     destroy);
+
 /* Called by rules: records a finding.  @key (with rule and subject)
  * makes the stable id; evidence is added with attest_finding_add_evidence()
  * on the returned finding (owned by the context). */

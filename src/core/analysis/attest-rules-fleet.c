@@ -240,7 +240,12 @@ fleet_view_clear (FleetView *v)
   g_clear_pointer (&v->fleet, g_ptr_array_unref);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FleetView, fleet_view_clear)
+static void
+fleet_view_free (gpointer data)
+{
+  fleet_view_clear (data);
+  g_free (data);
+}
 
 /* Per device: ?1 = hub name, ?2 = device id, ?3 = device twin snapshot id
  * (or NULL). */
@@ -399,6 +404,26 @@ fleet_view_load (AttestRuleContext *ctx,
   return TRUE;
 }
 
+/* The four rules of this file read the same view of the fleet at the
+ * reference time: build it once per computation. */
+static FleetView *
+shared_fleet_view (AttestRuleContext *ctx,
+                   GError           **error)
+{
+  FleetView *view = attest_rule_context_get_shared (ctx, "rules-fleet-view");
+
+  if (view != NULL)
+    return view;
+  view = g_new0 (FleetView, 1);
+  if (!fleet_view_load (ctx, view, error))
+    {
+      fleet_view_free (view);
+      return NULL;
+    }
+  attest_rule_context_set_shared (ctx, "rules-fleet-view", view, fleet_view_free);
+  return view;
+}
+
 /* ---------------------------------------------------------------------- */
 /* weak-identity */
 
@@ -410,15 +435,15 @@ rule_weak_identity (AttestRuleContext *ctx,
 {
   const AttestPolicy *policy = attest_rule_context_get_policy (ctx);
   sqlite3 *db = attest_store_get_db (attest_rule_context_get_store (ctx));
-  g_auto(FleetView) view = { 0 };
+  FleetView *view;
   guint i;
 
-  if (!fleet_view_load (ctx, &view, error))
+  if ((view = shared_fleet_view (ctx, error)) == NULL)
     return FALSE;
 
-  for (i = 0; i < view.devices->len; i++)
+  for (i = 0; i < view->devices->len; i++)
     {
-      DeviceInfo *d = g_ptr_array_index (view.devices, i);
+      DeviceInfo *d = g_ptr_array_index (view->devices, i);
       AttestFleetDevice *fd = d->fleet;
       const char *const *allowed = allowed_identities (policy, d->data_class);
       const char *auth = fd->auth_type ? fd->auth_type : d->identity_auth;
@@ -455,15 +480,15 @@ rule_stale_device (AttestRuleContext *ctx,
   sqlite3 *db = attest_store_get_db (attest_rule_context_get_store (ctx));
   gint64 now = attest_rule_context_get_now (ctx);
   gint64 max_offline = (gint64) (policy->max_offline_days * (double) TICKS_PER_DAY);
-  g_auto(FleetView) view = { 0 };
+  FleetView *view;
   guint i;
 
-  if (!fleet_view_load (ctx, &view, error))
+  if ((view = shared_fleet_view (ctx, error)) == NULL)
     return FALSE;
 
-  for (i = 0; i < view.devices->len; i++)
+  for (i = 0; i < view->devices->len; i++)
     {
-      DeviceInfo *d = g_ptr_array_index (view.devices, i);
+      DeviceInfo *d = g_ptr_array_index (view->devices, i);
       AttestFleetDevice *fd = d->fleet;
       g_autofree char *subject = NULL;
       AttestFinding *f;
@@ -686,19 +711,19 @@ rule_residency (AttestRuleContext *ctx,
 {
   const AttestPolicy *policy = attest_rule_context_get_policy (ctx);
   sqlite3 *db = attest_store_get_db (attest_rule_context_get_store (ctx));
-  g_auto(FleetView) view = { 0 };
+  FleetView *view;
   g_autoptr(GHashTable) classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify) g_strfreev);
   g_autoptr(GHashTable) group_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (residency_group_free);
   guint i, j;
 
-  if (!fleet_view_load (ctx, &view, error))
+  if ((view = shared_fleet_view (ctx, error)) == NULL)
     return FALSE;
 
-  for (i = 0; i < view.devices->len; i++)
+  for (i = 0; i < view->devices->len; i++)
     {
-      DeviceInfo *d = g_ptr_array_index (view.devices, i);
+      DeviceInfo *d = g_ptr_array_index (view->devices, i);
       AttestFleetDevice *fd = d->fleet;
       const char *const *device_allowed = allowed_regions (policy, d->data_class);
 
