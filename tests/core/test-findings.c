@@ -114,7 +114,8 @@ test_upgrade_from_schema_1 (Fixture       *f,
 
   g_assert_cmpint (sqlite3_exec (attest_store_get_db (f->store),
                                  "DROP TABLE waivers; ALTER TABLE devices DROP COLUMN state_version;"
-                                 "ALTER TABLE devices DROP COLUMN runtime_at; PRAGMA user_version = 1",
+                                 "ALTER TABLE devices DROP COLUMN runtime_at; DROP INDEX twin_snapshots_scan;"
+                                 "PRAGMA user_version = 1",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_clear_pointer (&f->store, attest_store_unref);
   reader = attest_store_open (f->db_path, ATTEST_STORE_OPEN_READONLY, &error);

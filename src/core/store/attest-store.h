@@ -23,7 +23,7 @@ typedef enum {
   ATTEST_STORE_ERROR_CHAIN,
 } AttestStoreError;
 
-#define ATTEST_STORE_SCHEMA_VERSION 3
+#define ATTEST_STORE_SCHEMA_VERSION 4
 
 typedef struct
 {
