@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "attest-autocleanups.h"
+#include "attest-event-query.h"
 #include "attest-json.h"
 #include "attest-records.h"
 #include "attest-time.h"
@@ -250,8 +251,8 @@ attest_access_changes (AttestStore  *store,
   g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) attest_access_principal_free);
   AttestAccessPrincipal *unrecorded = NULL;
-  gint64 lo = since == ATTEST_TIME_NONE ? G_MININT64 : (since / ATTEST_TICKS_PER_MS) * 64;
-  gint64 hi = until == ATTEST_TIME_NONE ? G_MAXINT64 : (until / ATTEST_TICKS_PER_MS) * 64 + 63;
+  gint64 lo = since == ATTEST_TIME_NONE ? G_MININT64 : attest_event_id_first (since);
+  gint64 hi = until == ATTEST_TIME_NONE ? G_MAXINT64 : attest_event_id_last (until);
   guint i;
   int rc;
 
@@ -349,7 +350,7 @@ attest_access_changes (AttestStore  *store,
         }
       g_array_append_val (c->row_ids, row);
       g_ptr_array_add (c->event_ids, g_strdup (event_id));
-      c->time = (row >> 6) * ATTEST_TICKS_PER_MS;
+      c->time = attest_event_id_time (row);
 
       outcome = outcome_of (kind, status);
       /* Failed beats succeeded beats no outcome. */

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "attest-autocleanups.h"
+#include "attest-event-query.h"
 #include "attest-fleet-private.h"
 #include "attest-importer.h"
 #include "attest-json.h"
@@ -81,16 +82,6 @@ point_free (Point *p)
   g_free (p->desired_image);
   g_free (p->raw);
   g_free (p);
-}
-
-/* Time ticks -> audit_events row id bound (milliseconds * 64). */
-static gint64
-event_key (gint64 ticks,
-           gboolean upper)
-{
-  gint64 ms = ticks / ATTEST_TICKS_PER_MS;
-
-  return upper ? ms * 64 + 63 : ms * 64;
 }
 
 /* The deepest $lastUpdated along the first version path present in the
@@ -208,8 +199,8 @@ collect_events (sqlite3            *db,
       || sqlite3_prepare_v2 (db, access_sql, -1, &access, NULL) != SQLITE_OK)
     return _attest_fleet_sql_error (db, "audit events", error);
 
-  sqlite3_bind_int64 (conf, 1, event_key (c->at - CONFIG_WINDOW, FALSE));
-  sqlite3_bind_int64 (conf, 2, event_key (c->at, TRUE));
+  sqlite3_bind_int64 (conf, 1, attest_event_id_first (c->at - CONFIG_WINDOW));
+  sqlite3_bind_int64 (conf, 2, attest_event_id_last (c->at));
   sqlite3_bind_text (conf, 3, hub, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (conf, 4, c->deployment, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (conf)) == SQLITE_ROW)
@@ -241,8 +232,8 @@ collect_events (sqlite3            *db,
       gint64 anchor = g_array_index (anchors, gint64, i);
 
       sqlite3_reset (access);
-      sqlite3_bind_int64 (access, 1, event_key (anchor - ACCESS_WINDOW, FALSE));
-      sqlite3_bind_int64 (access, 2, event_key (anchor, TRUE));
+      sqlite3_bind_int64 (access, 1, attest_event_id_first (anchor - ACCESS_WINDOW));
+      sqlite3_bind_int64 (access, 2, attest_event_id_last (anchor));
       sqlite3_bind_text (access, 3, hub, -1, SQLITE_TRANSIENT);
       while ((rc = sqlite3_step (access)) == SQLITE_ROW)
         {

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "attest-autocleanups.h"
+#include "attest-event-query.h"
 #include "attest-deployments.h"
 #include "attest-fleet-private.h"
 #include "attest-records.h"
@@ -55,25 +56,6 @@ col_time (sqlite3_stmt *st,
           int           col)
 {
   return sqlite3_column_type (st, col) == SQLITE_NULL ? ATTEST_TIME_NONE : sqlite3_column_int64 (st, col);
-}
-
-/* audit_events.id is (milliseconds since 1970) * 64 + a sequence number. */
-static gint64
-event_key_lo (gint64 ticks)
-{
-  return (ticks / ATTEST_TICKS_PER_MS) * 64;
-}
-
-static gint64
-event_key_hi (gint64 ticks)
-{
-  return (ticks / ATTEST_TICKS_PER_MS) * 64 + 63;
-}
-
-static gint64
-event_key_time (gint64 id)
-{
-  return (id / 64) * ATTEST_TICKS_PER_MS;
 }
 
 static void
@@ -167,7 +149,7 @@ config_deleted_at (sqlite3    *db,
     }
   sqlite3_bind_text (st, 1, lower, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, config_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 3, event_key_lo (after));
+  sqlite3_bind_int64 (st, 3, attest_event_id_first (after));
   rc = sqlite3_step (st);
   if (rc != SQLITE_ROW)
     {
@@ -176,7 +158,7 @@ config_deleted_at (sqlite3    *db,
     }
   if (sqlite3_column_type (st, 0) == SQLITE_NULL)
     return ATTEST_TIME_NONE;
-  return event_key_time (sqlite3_column_int64 (st, 0));
+  return attest_event_id_time (sqlite3_column_int64 (st, 0));
 }
 
 /* Cites the module twins of @hub that first reported @name @version at or
@@ -901,8 +883,8 @@ audit_record_near (sqlite3    *db,
     return _attest_fleet_sql_error (db, "audit events", error);
   config_lower = g_ascii_strdown (config_id, -1);
   path = g_strdup_printf ("/iothubs/%s/configurations/%s", lower, config_lower);
-  sqlite3_bind_int64 (st, 1, event_key_lo (at - window));
-  sqlite3_bind_int64 (st, 2, event_key_hi (at + window));
+  sqlite3_bind_int64 (st, 1, attest_event_id_first (at - window));
+  sqlite3_bind_int64 (st, 2, attest_event_id_last (at + window));
   sqlite3_bind_text (st, 3, lower, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 4, config_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 5, path, -1, SQLITE_STATIC);
@@ -960,7 +942,7 @@ diagnostic_event (sqlite3    *db,
                             " ORDER BY id LIMIT 1",
                           -1, &st, NULL) != SQLITE_OK)
     return _attest_fleet_sql_error (db, "audit events", error);
-  sqlite3_bind_int64 (st, 1, newest ? event_key_hi (time) : event_key_lo (time));
+  sqlite3_bind_int64 (st, 1, newest ? attest_event_id_last (time) : attest_event_id_first (time));
   sqlite3_bind_text (st, 2, operation, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 3, path, -1, SQLITE_STATIC);
   rc = sqlite3_step (st);
@@ -968,7 +950,7 @@ diagnostic_event (sqlite3    *db,
     {
       out->id = sqlite3_column_int64 (st, 0);
       out->event_id = g_strdup ((const char *) sqlite3_column_text (st, 1));
-      out->at = event_key_time (out->id);
+      out->at = attest_event_id_time (out->id);
       return TRUE;
     }
   if (rc != SQLITE_DONE)

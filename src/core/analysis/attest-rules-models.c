@@ -19,6 +19,7 @@
 
 #include "attest-access.h"
 #include "attest-autocleanups.h"
+#include "attest-event-query.h"
 #include "attest-deployments.h"
 #include "attest-metrics.h"
 #include "attest-time.h"
@@ -61,16 +62,6 @@ when_text (gint64 ticks)
   buf[10] = ' ';
   buf[19] = '\0';
   return g_strdup_printf ("%s UTC", buf);
-}
-
-/* Time ticks -> audit_events row id bound (milliseconds * 64). */
-static gint64
-event_key (gint64   ticks,
-           gboolean upper)
-{
-  gint64 ms = ticks / ATTEST_TICKS_PER_MS;
-
-  return upper ? ms * 64 + 63 : ms * 64;
 }
 
 static gboolean
@@ -283,7 +274,7 @@ add_failed_attempts (AttestFinding *f,
                           " ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
     return sql_error (db, "failed attempts", error);
   sqlite3_bind_text (stmt, 1, caller, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, event_key (before, TRUE));
+  sqlite3_bind_int64 (stmt, 2, attest_event_id_last (before));
   if (hub != NULL)
     {
       g_autofree char *lower = g_ascii_strdown (hub, -1);
@@ -576,8 +567,8 @@ deployment_write (DeployerScan            *s,
                           " ORDER BY id DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
     return sql_error (s->db, "audit events", error);
   sqlite3_bind_text (stmt, 1, hub_lower, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, event_key (anchor - ACTOR_WINDOW, FALSE));
-  sqlite3_bind_int64 (stmt, 3, event_key (anchor, TRUE));
+  sqlite3_bind_int64 (stmt, 2, attest_event_id_first (anchor - ACTOR_WINDOW));
+  sqlite3_bind_int64 (stmt, 3, attest_event_id_last (anchor));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {

@@ -408,11 +408,23 @@ plan_clear (Plan *plan)
   g_free (plan->match);
 }
 
-static gint64
-ms_key (gint64 ticks)
+gint64
+attest_event_id_first (gint64 ticks)
 {
   return (ticks >= 0 ? ticks / ATTEST_TICKS_PER_MS
                      : -((-ticks + ATTEST_TICKS_PER_MS - 1) / ATTEST_TICKS_PER_MS)) * 64;
+}
+
+gint64
+attest_event_id_last (gint64 ticks)
+{
+  return attest_event_id_first (ticks) + 63;
+}
+
+gint64
+attest_event_id_time (gint64 id)
+{
+  return (id >> 6) * ATTEST_TICKS_PER_MS;
 }
 
 /* Builds "… WHERE …" shared by pages and scans.  Parameters: ?1 match,
@@ -451,8 +463,8 @@ plan_build (Plan                    *plan,
 
   plan->fts = match->len > 0;
   plan->match = g_string_free (match, !plan->fts);
-  plan->lo = f && f->since != ATTEST_TIME_NONE ? ms_key (f->since) : G_MININT64;
-  plan->hi = f && f->until != ATTEST_TIME_NONE ? ms_key (f->until) + 63 : G_MAXINT64;
+  plan->lo = f && f->since != ATTEST_TIME_NONE ? attest_event_id_first (f->since) : G_MININT64;
+  plan->hi = f && f->until != ATTEST_TIME_NONE ? attest_event_id_last (f->until) : G_MAXINT64;
   plan->post = f && ((f->status && *f->status) || (f->hub && *f->hub));
 
   plan->sql = g_string_new (plan->fts ? select_fts : select_plain);

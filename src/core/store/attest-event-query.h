@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+/* ---- row ids ---- */
+
+/* audit_events.id is the event time in milliseconds * 64 plus a counter
+ * for events in the same millisecond (floored towards the past): */
+gint64       attest_event_id_first          (gint64 ticks);  /* lowest id of that millisecond */
+gint64       attest_event_id_last           (gint64 ticks);  /* highest id of that millisecond */
+gint64       attest_event_id_time           (gint64 id);     /* the millisecond, as ticks */
+
 /* ---- one event ---- */
 
 #define ATTEST_TYPE_EVENT (attest_event_get_type ())

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "attest-autocleanups.h"
+#include "attest-event-query.h"
 #include "attest-store-private.h"
 #include "attest-time.h"
 
@@ -546,9 +547,8 @@ attest_store_writer_add_event (AttestStoreWriter       *w,
 
   *added = FALSE;
   attest_time_format_buf (rec->time, ts);
-  /* ms * 64 + n; ticks are 100 ns, floor towards -inf for pre-1970 times. */
-  id = (rec->time >= 0 ? rec->time / ATTEST_TICKS_PER_MS
-                       : -((-rec->time + ATTEST_TICKS_PER_MS - 1) / ATTEST_TICKS_PER_MS)) * 64;
+  /* ms * 64 + n (attest-event-query.h) */
+  id = attest_event_id_first (rec->time);
 
   sqlite3_bind_text (stmt, 2, rec->event_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, ts, -1, SQLITE_STATIC);
