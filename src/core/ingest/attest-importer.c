@@ -785,20 +785,36 @@ next_or_close (Walk     *walk,
   }
 }
 
+/* Reads the opening bracket; *empty when the container closes at once
+ * (the closing bracket is then consumed too). */
+static gboolean
+open_container (Walk     *walk,
+                char      open,
+                char      close,
+                gboolean *empty,
+                GError  **error)
+{
+  char c;
+
+  if (!attest_json_stream_expect (walk->stream, open, error)
+      || !attest_json_stream_peek (walk->stream, &c, error))
+    return FALSE;
+  *empty = c == close;
+  return !*empty || attest_json_stream_expect (walk->stream, close, error);
+}
+
 static gboolean
 walk_array (Walk          *walk,
             AttestContext  context,
             GError       **error)
 {
   gboolean more = TRUE;
-  char c;
+  gboolean empty;
 
-  if (!attest_json_stream_expect (walk->stream, '[', error))
+  if (!open_container (walk, '[', ']', &empty, error))
     return FALSE;
-  if (!attest_json_stream_peek (walk->stream, &c, error))
-    return FALSE;
-  if (c == ']')
-    return attest_json_stream_expect (walk->stream, ']', error);
+  if (empty)
+    return TRUE;
   while (more)
     {
       if (!capture_and_dispatch (walk, context, NULL, error))
@@ -816,14 +832,12 @@ walk_map (Walk          *walk,
           GError       **error)
 {
   gboolean more = TRUE;
-  char c;
+  gboolean empty;
 
-  if (!attest_json_stream_expect (walk->stream, '{', error))
+  if (!open_container (walk, '{', '}', &empty, error))
     return FALSE;
-  if (!attest_json_stream_peek (walk->stream, &c, error))
-    return FALSE;
-  if (c == '}')
-    return attest_json_stream_expect (walk->stream, '}', error);
+  if (empty)
+    return TRUE;
   while (more)
     {
       g_autofree char *key = NULL;
