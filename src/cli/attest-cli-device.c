@@ -103,17 +103,11 @@ print_json (const char *device_id,
   g_print ("%s\n", out->str);
 }
 
-static char *
-safe (const char *s)
-{
-  return s ? terminal_safe (s) : g_strdup ("-");
-}
-
 static void
 print_text (const char *device_id,
             GPtrArray  *changes)
 {
-  g_autofree char *dev = safe (device_id);
+  g_autofree char *dev = terminal_safe_or_dash (device_id);
   guint i, j;
 
   g_print (_("Model history of %s\n\n"), dev);
@@ -122,12 +116,12 @@ print_text (const char *device_id,
     {
       AttestModelChange *c = g_ptr_array_index (changes, i);
       g_autofree char *at = human_time (c->at);
-      g_autofree char *hub = safe (c->hub);
-      g_autofree char *mod = safe (c->module_id);
-      g_autofree char *from = c->from_version ? safe (c->from_version) : NULL;
-      g_autofree char *to_name = safe (c->to_name);
-      g_autofree char *to = safe (c->to_version);
-      g_autofree char *dep = safe (c->deployment);
+      g_autofree char *hub = terminal_safe_or_dash (c->hub);
+      g_autofree char *mod = terminal_safe_or_dash (c->module_id);
+      g_autofree char *from = c->from_version ? terminal_safe_or_dash (c->from_version) : NULL;
+      g_autofree char *to_name = terminal_safe_or_dash (c->to_name);
+      g_autofree char *to = terminal_safe_or_dash (c->to_version);
+      g_autofree char *dep = terminal_safe_or_dash (c->deployment);
       g_autofree char *change = from ? g_strdup_printf ("%s %s -> %s", to_name, from, to)
                                      : g_strdup_printf ("%s %s (first seen)", to_name, to);
       g_autoptr(GString) who = g_string_new (dep);

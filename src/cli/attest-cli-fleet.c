@@ -147,12 +147,6 @@ print_json (GPtrArray *devices,
   g_print ("%s\n", out->str);
 }
 
-static char *
-safe (const char *s)
-{
-  return s ? terminal_safe (s) : g_strdup ("-");
-}
-
 static void
 print_text (GPtrArray *devices,
             gint64     at)
@@ -167,24 +161,24 @@ print_text (GPtrArray *devices,
   for (i = 0; i < devices->len; i++)
     {
       AttestFleetDevice *d = g_ptr_array_index (devices, i);
-      g_autofree char *hub = safe (d->hub);
-      g_autofree char *dev = safe (d->device_id);
-      g_autofree char *conn = safe (d->connection_state);
+      g_autofree char *hub = terminal_safe_or_dash (d->hub);
+      g_autofree char *dev = terminal_safe_or_dash (d->device_id);
+      g_autofree char *conn = terminal_safe_or_dash (d->connection_state);
 
       if (d->modules->len == 0)
         g_print ("%-16s %-16s %-18s %-26s %-23s %-9s %-36s %-12s\n", hub, dev, "-", "-", "-", "-", "-", conn);
       for (j = 0; j < d->modules->len; j++)
         {
           AttestFleetModule *m = g_ptr_array_index (d->modules, j);
-          g_autofree char *mod = safe (m->module_id);
+          g_autofree char *mod = terminal_safe_or_dash (m->module_id);
           g_autofree char *model = NULL;
           g_autofree char *since = human_time (m->since);
           g_autofree char *desired = NULL;
           g_autofree char *deployment = NULL;
-          g_autofree char *name = safe (m->model_name);
-          g_autofree char *version = safe (m->model_version);
-          g_autofree char *dver = safe (m->desired_version);
-          g_autofree char *dep = safe (m->deployment);
+          g_autofree char *name = terminal_safe_or_dash (m->model_name);
+          g_autofree char *version = terminal_safe_or_dash (m->model_version);
+          g_autofree char *dver = terminal_safe_or_dash (m->desired_version);
+          g_autofree char *dep = terminal_safe_or_dash (m->deployment);
 
           model = g_strdup_printf ("%s:%s%s", name, version,
                                    m->via == NULL ? "" : m->undated ? " (undated)"

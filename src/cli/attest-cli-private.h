@@ -55,6 +55,8 @@ void            json_id         (GString        *out,
 /* Text from imported files made safe for a terminal: controls and bidi
  * overrides become visible \uXXXX escapes. */
 char           *terminal_safe   (const char     *s);
+/* The same, with "-" for NULL. */
+char           *terminal_safe_or_dash (const char *s);
 int cmd_metrics (int argc, char **argv);
 int cmd_costs (int argc, char **argv);
 int cmd_deployments (int argc, char **argv);

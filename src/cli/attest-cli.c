@@ -148,6 +148,12 @@ json_id (GString *out,
     g_string_append_printf (out, "%" G_GINT64_FORMAT, id);
 }
 
+char *
+terminal_safe_or_dash (const char *s)
+{
+  return s ? terminal_safe (s) : g_strdup ("-");
+}
+
 GOptionContext *
 command_context (const char   *name,
                  GOptionEntry *entries)
